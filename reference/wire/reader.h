@@ -106,7 +106,11 @@ class Writer {
     return *this;
   }
   Writer& u32(std::uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out_.push_back(static_cast<std::uint8_t>(v >> shift));
+    // One insert of a local array: a push_back loop into an empty vector
+    // trips g++ 12's -Wstringop-overflow false positive at -O3.
+    const std::uint8_t b[4] = {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                               static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+    out_.insert(out_.end(), b, b + 4);
     return *this;
   }
   Writer& u64(std::uint64_t v) {

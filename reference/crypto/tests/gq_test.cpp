@@ -190,7 +190,7 @@ TEST(GqNew2, NonceIsFullSizeEvenForTheSmallestChallenge) {
   // r = 1: y = k·u, so k = y·u^-1; ntpd's k would be below 2^8 here.
   const std::size_t length = challenge_length(params().n);
   wire::Bytes field(length, 0);
-  field.back() = 1;
+  Botan::BigInt::encode_1363(field.data(), field.size(), Botan::BigInt(1));  // r = 1, left-padded
   const Botan::BigInt u_inv = Botan::inverse_mod(*params().u, params().n);
   const Botan::BigInt bound = Botan::BigInt::power_of_2(params().n.bits() - 8);
   int large = 0;
