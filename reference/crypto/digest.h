@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "wire/flags.h"
 #include "wire/reader.h"
 
 namespace ak::crypto {
@@ -24,6 +25,12 @@ enum class SignatureKeyType : std::uint8_t { RSA, DSA };
 
 // OpenSSL NIDs (obj_mac.h values; cross-checked against libcrypto in the tests).
 namespace nid {
+// The status-word signature NIDs are the wire layer's; the rest complete the map.
+using wire::nid::kDsaWithSha1;
+using wire::nid::kMd5WithRsa;
+using wire::nid::kRipemd160WithRsa;
+using wire::nid::kSha1WithRsa;
+using wire::nid::kSha256WithRsa;
 inline constexpr std::uint32_t kMd5 = 4;
 inline constexpr std::uint32_t kSha1 = 64;
 inline constexpr std::uint32_t kSha224 = 675;
@@ -31,14 +38,9 @@ inline constexpr std::uint32_t kSha256 = 672;
 inline constexpr std::uint32_t kSha384 = 673;
 inline constexpr std::uint32_t kSha512 = 674;
 inline constexpr std::uint32_t kRipemd160 = 117;
-inline constexpr std::uint32_t kMd5WithRsa = 8;
-inline constexpr std::uint32_t kSha1WithRsa = 65;
 inline constexpr std::uint32_t kSha224WithRsa = 671;
-inline constexpr std::uint32_t kSha256WithRsa = 668;
 inline constexpr std::uint32_t kSha384WithRsa = 669;
 inline constexpr std::uint32_t kSha512WithRsa = 670;
-inline constexpr std::uint32_t kRipemd160WithRsa = 119;
-inline constexpr std::uint32_t kDsaWithSha1 = 113;
 inline constexpr std::uint32_t kDsaWithSha224 = 802;
 inline constexpr std::uint32_t kDsaWithSha256 = 803;
 }  // namespace nid
