@@ -1,0 +1,167 @@
+// Symmetric peers (digest §9.6) on the sym-tc-md5-512 fixture keys: where two
+// ntpd 4.2.8p15 peers stall (§6.9 caveat), ours complete, both ways, and agree
+// on one cookie.
+#include <gtest/gtest.h>
+
+#include "core/engine.h"
+#include "core/tests/engine_test_support.h"
+#include "core/tests/host_test_support.h"
+#include "crypto/mac.h"
+#include "crypto/session_key.h"
+#include "wire/flags.h"
+
+namespace ak::core::test {
+namespace {
+
+namespace cf = wire::crypto_flag;
+
+const wire::Address& peera() {
+  static const wire::Address a = wire::Address::v4({10, 123, 0, 1});
+  return a;
+}
+const wire::Address& peerb() {
+  static const wire::Address a = wire::Address::v4({10, 123, 0, 2});
+  return a;
+}
+
+Host peer_host(const std::string& side, const std::string& host, const std::string& pw, std::uint64_t seed) {
+  return make_host(FixtureSide{"sym-tc-md5-512", side, host, pw}, {}, seed);
+}
+
+PeerConfig towards(const wire::Address& remote, const wire::Address& local, PeerMode mode) {
+  return PeerConfig{remote, local, mode, Scheme::Tc, "grp", 4};
+}
+
+std::uint32_t want_for(const Engine& remote) { return remote.host().status().raw | cf::kAll; }
+
+TEST(SymmetricPeers, TwoActivePeersCompleteAndShareOneCookie) {
+  Engine a(peer_host("a", "peera", "apw", 31));
+  Engine b(peer_host("b", "peerb", "bpw", 32));
+  (void)a.set_synchronized(kT0);
+  (void)b.set_synchronized(kT0);
+  const auto ida = *a.mobilize(towards(peerb(), peera(), PeerMode::SymmetricActive), kT0);
+  const auto idb = *b.mobilize(towards(peera(), peerb(), PeerMode::SymmetricActive), kT0 + 3);
+  Net net(31);
+  net.add(a, peera());
+  net.add(b, peerb());
+  net.run(kT0, kT0 + 1200, [&] { return flags_of(a, ida) == want_for(b) && flags_of(b, idb) == want_for(a); });
+  EXPECT_EQ(flags_of(a, ida), 0x00087f03u);  // peerb's status word 0x00080003 | all progress bits
+  EXPECT_EQ(flags_of(b, idb), 0x00087f03u);
+  if (flags_of(a, ida) != want_for(b)) {
+    for (const auto& x : net.log) ADD_FAILURE() << describe(x);
+  }
+  // Digest §6.6: pcookie = hcookie_A XOR hcookie_B on both sides.
+  EXPECT_EQ(a.association(ida)->pcookie, b.association(idb)->pcookie);
+  EXPECT_NE(a.association(ida)->pcookie, 0u);
+  // The AUTO exchange stored the other side's list end (mode-6 initkey).
+  ASSERT_TRUE(a.association(ida)->autokey.has_value());
+}
+
+TEST(SymmetricPeers, PassivePeerIsMobilizedAndBothKeepAuthenticatingAcrossKeyLists) {
+  Engine a(peer_host("a", "peera", "apw", 33));
+  EngineOptions passive;
+  passive.accept_symmetric_passive = true;
+  passive.passive_ident = "grp";
+  Engine b(peer_host("b", "peerb", "bpw", 34), passive);
+  (void)a.set_synchronized(kT0);
+  (void)b.set_synchronized(kT0);
+  const auto ida = *a.mobilize(towards(peerb(), peera(), PeerMode::SymmetricActive), kT0);
+  Net net(33);
+  net.add(a, peera());
+  net.add(b, peerb());
+  auto idb = [&] { return b.associations().empty() ? 0u : b.associations()[0].assoc_id; };
+  const auto t = net.run(kT0, kT0 + 1200, [&] {
+    return flags_of(a, ida) == want_for(b) && idb() != 0 && flags_of(b, idb()) == want_for(a);
+  });
+  ASSERT_EQ(flags_of(a, ida), want_for(b));
+  ASSERT_EQ(flags_of(b, idb()), want_for(a));
+  EXPECT_EQ(b.association(idb())->config.mode, PeerMode::SymmetricPassive);
+  // Run on through several key lists (poll 16 s: 100 keys, ~1600 s each,
+  // digest §6.7): packets without fields keep authenticating by the key-ID
+  // chain, and each new list's values are pushed (symmetric rule 6).
+  net.log.clear();
+  net.run(t + 1, t + 3 * 4200, [] { return false; });
+  std::size_t proventic = 0, chain_broken = 0;
+  for (const auto& x : net.log) {
+    if (auto* s = std::get_if<Sample>(&x); s && s->proventic) ++proventic;
+    if (auto* l = std::get_if<Log>(&x); l && l->text.find("KeyIdChainBroken") != std::string::npos) ++chain_broken;
+  }
+  EXPECT_GT(proventic, 1000u);
+  EXPECT_EQ(chain_broken, 0u);
+  EXPECT_EQ(flags_of(a, ida), want_for(b));
+  EXPECT_EQ(a.association(ida)->restarts, 0u);
+}
+
+TEST(SymmetricPeers, CompleteDespiteLossDuplicationAndCorruption) {
+  Engine a(peer_host("a", "peera", "apw", 35));
+  Engine b(peer_host("b", "peerb", "bpw", 36));
+  (void)a.set_synchronized(kT0);
+  (void)b.set_synchronized(kT0);
+  const auto ida = *a.mobilize(towards(peerb(), peera(), PeerMode::SymmetricActive), kT0);
+  const auto idb = *b.mobilize(towards(peera(), peerb(), PeerMode::SymmetricActive), kT0 + 5);
+  Faults f;
+  f.drop = 0.15;
+  f.duplicate = 0.15;
+  f.corrupt = 0.1;
+  f.replay = 0.2;
+  f.max_delay = 6;
+  Net net(35, f);
+  net.add(a, peera());
+  net.add(b, peerb());
+  net.after_step = [&](std::uint32_t) {
+    EXPECT_EQ(flags_of(a, ida) & ~want_for(b), 0u);
+    EXPECT_EQ(flags_of(b, idb) & ~want_for(a), 0u);
+  };
+  net.run(kT0, kT0 + 4 * 3600, [&] { return flags_of(a, ida) == want_for(b) && flags_of(b, idb) == want_for(a); });
+  EXPECT_EQ(flags_of(a, ida), want_for(b));
+  EXPECT_EQ(flags_of(b, idb), want_for(a));
+}
+
+TEST(SymmetricPeers, ForgedAssocRequestAndReplayedOldAutokeyValuesChangeNothing) {
+  Engine a(peer_host("a", "peera", "apw", 37));
+  Engine b(peer_host("b", "peerb", "bpw", 38));
+  (void)a.set_synchronized(kT0);
+  (void)b.set_synchronized(kT0);
+  const auto ida = *a.mobilize(towards(peerb(), peera(), PeerMode::SymmetricActive), kT0);
+  (void)b.mobilize(towards(peera(), peerb(), PeerMode::SymmetricActive), kT0 + 3);
+  Net net(37);
+  net.add(a, peera());
+  net.add(b, peerb());
+  // Through two of b's key lists, keeping what b sent to a.
+  const auto t = net.run(kT0, kT0 + 2 * 1700, [] { return false; });
+  ASSERT_EQ(flags_of(a, ida), want_for(b));
+  std::vector<wire::Bytes> auto_pushes;
+  for (const auto& x : net.log) {
+    const auto* s = std::get_if<Send>(&x);
+    if (!s || !(s->to == peera())) continue;
+    const auto p = wire::Packet::parse(s->bytes);
+    for (const auto& ef : p->fields) {
+      if (ef.response && ef.opcode() == wire::Opcode::Auto) auto_pushes.push_back(s->bytes);
+    }
+  }
+  ASSERT_GE(auto_pushes.size(), 2u);
+  const Association before = *a.association(ida);
+  // The first list's values, replayed: older than the stored ones (§3.8 check 8).
+  (void)a.handle_datagram(auto_pushes.front(), peerb(), peera(), t + 1);
+  EXPECT_EQ(a.association(ida)->last_error, AssocError::TimestampReplayed);
+  EXPECT_EQ(a.association(ida)->autokey->timestamp, before.autokey->timestamp);
+  // An ASSOC request from "b" with another association ID (cookie-0 MAC, anyone can make it).
+  wire::AssocRequest r;
+  static_cast<wire::AssocMessage&>(r) = b.host().assoc_message(before.remote_assoc + 1);
+  wire::Packet p;
+  p.header.mode = 1;
+  p.fields.push_back(r.to_field());
+  const std::uint32_t kid = 0x40000001;
+  const auto sk = crypto::session_key(peerb(), peera(), kid, 0);
+  wire::Writer w;
+  (void)p.header.serialize(w);
+  for (const auto& ef : p.fields) (void)ef.serialize(w);
+  p.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w.take())};
+  (void)a.handle_datagram(*p.serialize(), peerb(), peera(), t + 2);
+  EXPECT_EQ(a.association(ida)->flags, before.flags);
+  EXPECT_EQ(a.association(ida)->remote_assoc, before.remote_assoc);
+  EXPECT_EQ(a.association(ida)->pcookie, before.pcookie);
+}
+
+}  // namespace
+}  // namespace ak::core::test
