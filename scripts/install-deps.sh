@@ -8,6 +8,7 @@ packages=(
   libssl-dev openssl libpcap-dev
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
   spin graphviz tshark python3 python3-ntp
+  gpsd
 )
 missing=()
 for p in "${packages[@]}"; do
