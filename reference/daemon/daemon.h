@@ -1,0 +1,179 @@
+// The reference daemon's logic, sans I/O: datagrams and timer ticks in;
+// datagrams, log lines and statistics lines out.
+//
+//   Daemon::create(config, environment)   reads keys, sets up sources
+//   handle_datagram(bytes, from, to)      a UDP payload arrived
+//   handle_timer()                        time passed (call at next_wakeup())
+//
+// Behind it sit the RFC 5905 time service (timesvc/), which selects and
+// follows the configured sources and fills every header we send, and the
+// Autokey engine (core/), which runs each `server ADDR autokey` association
+// and authenticates every packet. Reference clocks come from hw/. The
+// daemon never adjusts the system clock: it has no discipline at all and
+// behaves as ntpd with `disable ntp` (it selects, follows and serves).
+//
+// Time is read only through the injected hw::Clock and randomness comes
+// only from the injected source, so two Daemons in one test process can talk
+// to each other on a simulated timeline.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "core/engine.h"
+#include "core/host.h"
+#include "daemon/endpoint.h"
+#include "daemon/output.h"
+#include "hw/refclock.h"
+#include "timesvc/system.h"
+#include "wire/address.h"
+#include "wire/reader.h"
+#include "wire/result.h"
+
+namespace ak::daemon {
+
+// An outgoing UDP datagram.
+struct Datagram {
+  wire::Bytes bytes;
+  Endpoint to;
+  Endpoint from;
+};
+
+// What the daemon takes from its surroundings (the OS layer in autokeyd,
+// fakes in tests).
+struct Environment {
+  const hw::Clock* clock = nullptr;       // the only time source; never written
+  core::RandomSource random;              // empty: the system CSPRNG
+  Output* output = nullptr;               // log and statistics sink; required
+  std::string system_host;                // gethostname(): default `crypto host`
+  // The address this host sends from towards `remote` (session keys hash
+  // it, RFC 5906 §4). Empty function: the loopback address of remote's family.
+  std::function<std::optional<wire::Address>(const wire::Address& remote)> local_address_for;
+  std::string config_name = "ntp.conf";  // names the file in start-up errors
+  std::optional<std::uint16_t> port;  // --port: overrides `port N`
+  std::optional<int> poll_log2;       // --poll: every association polls each 2^N s
+};
+
+// Why the daemon refuses to start. Each message tells the operator what to
+// change; none contains a password or key material.
+enum class StartupErrorCode : std::uint8_t {
+  AutokeyNotConfigured,      // `autokey` on an association but no `crypto` line (ntpd's words)
+  KeyFileProblem,            // a key file is missing, unreadable or does not decrypt
+  HostCredentialsRefused,    // the host key / certificate pair cannot be used (e.g. not self-signed)
+  AddressNotNumeric,         // server/peer address is not an IP address (no DNS here)
+  RefclockNotSupported,      // a 127.127.T.U driver hw/ does not provide
+  AssociationNotSupported,   // peer/broadcast/pool/manycast: not run by this daemon yet
+  AssociationRefused,        // the Autokey engine refused the association (see detail)
+  NoClock,                   // Environment without clock or output (programming error)
+};
+std::string_view name(StartupErrorCode code);
+
+struct StartupError {
+  StartupErrorCode code{};
+  std::string message;  // complete, operator-actionable sentence(s)
+};
+
+// The kind of one configured source.
+enum class SourceKind : std::uint8_t { Refclock, Network, Autokey };
+
+// Read-only view of one association, for mode 6 and tests.
+struct SourceView {
+  std::uint16_t assoc_id = 0;      // mode-6 association ID (the engine's for Autokey)
+  SourceKind kind{};
+  std::string label;               // "127.127.1.0", "10.123.0.1"
+  Endpoint remote;                 // network sources
+  Endpoint local;
+  std::size_t peer_id = 0;         // time-service peer index
+  std::uint16_t status = 0;        // mode-6 peer status word
+  std::optional<core::AssociationView> autokey;  // Autokey sources
+  std::optional<std::string> ident;              // `ident NAME` of the association
+};
+
+class Daemon {
+ public:
+  static Result<std::unique_ptr<Daemon>, StartupError> create(const config::Config& config, Environment env);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // The UDP port to listen on: --port, else `port N`, else 123.
+  std::uint16_t port() const { return port_; }
+
+  std::vector<Datagram> handle_datagram(wire::ByteView bytes, const Endpoint& from, const Endpoint& to);
+  std::vector<Datagram> handle_timer();
+  // When handle_timer wants to run next (never more than a second away).
+  hw::Timespec next_wakeup() const;
+
+  // ---- views (mode 6, tests) ----------------------------------------------
+  const timesvc::TimeService& time_service() const { return time_; }
+  const core::Engine* engine() const { return engine_.get(); }
+  std::vector<SourceView> sources() const;
+  std::optional<SourceView> source(std::uint16_t assoc_id) const;
+  // The system crypto status word (ntpq `flags`): 0 without crypto.
+  std::uint32_t crypto_flags() const;
+  // ntp.conf `ident` (top level), shown by the `ident` system variable.
+  const std::optional<std::string>& system_ident() const { return config_.ident; }
+  // The digest `crypto digest` chose ("md5" ...), when crypto is on.
+  std::optional<std::string> crypto_digest_name() const;
+  // Time of the last signature update (NTP seconds), 0 if none.
+  std::uint32_t last_update() const;
+  // Mode-6 system status word (LI, clock source, event count, last event).
+  std::uint16_t system_status() const;
+  const hw::Clock& clock() const { return *env_.clock; }
+
+ private:
+  struct Source;
+  Daemon(const config::Config& config, Environment env);
+  Status<StartupError> setup_crypto();
+  Status<StartupError> setup_sources();
+  std::uint16_t fresh_assoc_id();
+
+  timesvc::NtpTimestamp now() const;
+  std::uint32_t now_seconds() const;
+  void run_actions(std::vector<core::Action> actions, std::vector<Datagram>& out,
+                   const std::optional<wire::NtpHeader>& received, timesvc::NtpTimestamp arrival);
+  void check_synchronization(std::vector<Datagram>& out);
+  void server_reply(wire::ByteView bytes, const Endpoint& from, const Endpoint& to,
+                    timesvc::NtpTimestamp arrival, std::vector<Datagram>& out);
+  void network_reply(Source& s, wire::ByteView bytes, const Endpoint& to, timesvc::NtpTimestamp arrival);
+  void peerstats(const Source& s);
+  void cryptostats(const std::string& address, std::string_view text);
+  void log(std::string_view text);
+  // Lines caused by packets from the network: rate limited.
+  void log_network(std::string_view text);
+  Source* find_network_source(const Endpoint& from);
+  Source* find_autokey_source(const wire::Address& remote);
+  Source* find_by_assoc(std::uint16_t assoc_id);
+  const Source* find_by_assoc(std::uint16_t assoc_id) const;
+  std::uint16_t status_word(const Source& s) const;
+  Endpoint local_towards(const wire::Address& remote) const;
+  // The `restrict` flags that apply to a source address.
+  std::vector<std::string> restrictions(const wire::Address& source) const;
+
+  config::Config config_;
+  Environment env_;
+  std::uint16_t port_ = 123;
+  timesvc::TimeService time_;
+  std::unique_ptr<core::Engine> engine_;
+  std::vector<std::unique_ptr<Source>> sources_;
+  // Engine wake-ups it asked for (SetTimer), NTP seconds, earliest first.
+  std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, std::greater<>> engine_timers_;
+  bool engine_synchronized_ = false;
+  std::optional<std::size_t> last_system_peer_;
+  static constexpr unsigned kNetworkLogsPerMinute = 30;
+  std::uint32_t net_log_window_ = 0;
+  unsigned net_log_count_ = 0;
+  unsigned net_log_suppressed_ = 0;
+  unsigned system_events_ = 0;
+  unsigned last_system_event_ = 0;
+};
+
+}  // namespace ak::daemon

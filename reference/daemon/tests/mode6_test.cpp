@@ -1,0 +1,183 @@
+// Milestone 4: mode 6 on the daemon's socket, read the way ntpq reads it.
+#include <gtest/gtest.h>
+
+#include "daemon_test_support.h"
+#include "daemon/variables.h"
+#include "wire/control_message.h"
+#include "wire/flags.h"
+
+namespace ak::daemon {
+namespace {
+
+using testing::Network;
+using testing::parse;
+
+// One READSTAT/READVAR exchange; returns the reassembled text (or binary)
+// data and the status word of the first fragment.
+struct Answer {
+  std::string data;
+  std::uint16_t status = 0;
+  bool error = false;
+};
+
+Answer ask(Daemon& d, std::uint8_t opcode, std::uint16_t assoc, const std::string& names = "") {
+  wire::ControlMessage q;
+  q.opcode = opcode;
+  q.sequence = 7;
+  q.assoc_id = assoc;
+  q.data.assign(names.begin(), names.end());
+  auto bytes = q.serialize();
+  EXPECT_TRUE(bytes.ok());
+  const Endpoint ntpq{*wire::Address::parse("10.9.9.9"), 40123};
+  const Endpoint me{*wire::Address::parse("10.123.0.2"), 123};
+  auto out = d.handle_datagram(*bytes, ntpq, me);
+  Answer a;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].to, ntpq);
+    auto r = wire::ControlMessage::parse(out[i].bytes);
+    EXPECT_TRUE(r.ok());
+    if (!r.ok()) continue;
+    EXPECT_TRUE(r->response);
+    EXPECT_EQ(r->sequence, 7);
+    if (i == 0) a.status = r->status;
+    a.error = a.error || r->error;
+    a.data.append(r->data.begin(), r->data.end());
+  }
+  return a;
+}
+
+std::string unwrap(std::string s) {  // ntpd's ",\r\n" line breaks to ", "
+  for (std::size_t p; (p = s.find(",\r\n")) != std::string::npos;) s.replace(p, 3, ", ");
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+class AutokeyPair : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = net.start("servername", "10.123.0.1", parse(testing::server_config()), 1, 5);
+    auto c = net.start("clientname", "10.123.0.2", parse(testing::client_config()), 1, 6);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    server = *s;
+    client = *c;
+    net.run(60, [&] {
+      auto v = client->daemon->sources();
+      return v.size() == 1 && v[0].autokey && (v[0].autokey->flags & wire::crypto_flag::kAll) == wire::crypto_flag::kAll;
+    });
+  }
+  Network net;
+  testing::Node* server = nullptr;
+  testing::Node* client = nullptr;
+};
+
+TEST_F(AutokeyPair, ServerSystemFlagsAndCertificateReadAsTheFixtureShows) {
+  // iff-md5-512/ntpq.txt: flags=0x80023, cert="servername@servername servername@servername 0x1",
+  // until=<one year after key generation>.
+  const Answer a = ask(*server->daemon, 2, 0, "flags,cert");
+  ASSERT_FALSE(a.error);
+  EXPECT_EQ(unwrap(a.data),
+            "flags=0x80023, cert=\"servername@servername servername@servername 0x1\", until=202711261729");
+}
+
+TEST_F(AutokeyPair, ClientListsTheSignedCertificateFirstAndItsOwnLast) {
+  const std::string text = unwrap(ask(*client->daemon, 2, 0, "flags,cert").data);
+  EXPECT_EQ(text.rfind("flags=0x80003, cert=\"clientname@servername servername@servername 0x4\", until=", 0), 0u)
+      << text;
+  const auto trusted = text.find("cert=\"servername@servername servername@servername 0x5\", until=202711261729");
+  const auto own = text.find("cert=\"clientname@servername clientname@servername 0x0\", until=202711261729");
+  EXPECT_NE(trusted, std::string::npos) << text;
+  EXPECT_NE(own, std::string::npos) << text;
+  EXPECT_LT(trusted, own);
+}
+
+TEST_F(AutokeyPair, AssociationListAndFlagsMatchTheSeedsViews) {
+  const Answer list = ask(*client->daemon, 1, 0);
+  ASSERT_EQ(list.data.size(), 4u);  // one (assoc id, status) pair
+  const std::uint16_t id = static_cast<std::uint16_t>((std::uint8_t(list.data[0]) << 8) | std::uint8_t(list.data[1]));
+  const std::uint16_t status = static_cast<std::uint16_t>((std::uint8_t(list.data[2]) << 8) | std::uint8_t(list.data[3]));
+  EXPECT_EQ(id, client->daemon->sources()[0].assoc_id);
+  EXPECT_EQ(status & 0xf700, 0xf600);  // conf, authenb, auth, reach, sys.peer
+  EXPECT_EQ(unwrap(ask(*client->daemon, 2, id, "flags").data), "flags=0x87f23");
+  const std::string all = unwrap(ask(*client->daemon, 2, id).data);
+  for (const char* item : {"srcadr=10.123.0.1", "host=\"servername@servername\"", "flags=0x87f23",
+                           "signature=\"md5WithRSAEncryption\"", "ident=\"servername\"", "stratum=4"})
+    EXPECT_NE(all.find(item), std::string::npos) << item << " missing from: " << all;
+}
+
+TEST_F(AutokeyPair, SystemVariablesIncludeHostDigestSignatureAndUpdate) {
+  const std::string all = unwrap(ask(*client->daemon, 2, 0).data);
+  for (const char* item : {"host=\"clientname@servername\"", "flags=0x80003", "digest=\"md5\"",
+                           "signature=\"md5WithRSAEncryption\"", "update=2026", "stratum=5", "refid=10.123.0.1"})
+    EXPECT_NE(all.find(item), std::string::npos) << item << " missing from: " << all;
+}
+
+TEST(Mode6, UnknownAssociationIsAnError) {
+  Network net;
+  auto d = net.start("s", "10.0.0.1", parse("server 127.127.1.0\n"));
+  ASSERT_TRUE(d.ok());
+  const Answer a = ask(*(*d)->daemon, 2, 4242);
+  EXPECT_TRUE(a.error);
+  EXPECT_EQ(a.status >> 8, 4);  // BADASSOC
+}
+
+TEST(Mode6, WithoutCryptoNoAutokeyVariableIsShown) {
+  Network net;
+  auto d = net.start("s", "10.0.0.1", parse("server 127.127.1.0\n"));
+  ASSERT_TRUE(d.ok());
+  net.run(0.5);
+  const std::string all = unwrap(ask(*(*d)->daemon, 2, 0).data);
+  EXPECT_NE(all.find("stratum=6"), std::string::npos) << all;  // LOCAL's default stratum 5, plus one
+  EXPECT_EQ(all.find("flags="), std::string::npos) << all;
+  EXPECT_EQ(all.find("host="), std::string::npos) << all;
+}
+
+TEST(RefidText, IsDottedAboveStratumOneAndTextOtherwise) {
+  EXPECT_EQ(refid_text(0x0a7b0001, 2), "10.123.0.1");
+  EXPECT_EQ(refid_text(0x494e4954, 16), "INIT");
+  EXPECT_EQ(refid_text(0x4c4f434c, 0), "LOCL");
+}
+
+}  // namespace
+}  // namespace ak::daemon
+
+namespace ak::daemon {
+namespace {
+
+TEST(Restrict, NoqueryDropsModeSixButStillServesTime) {
+  testing::Network net;
+  auto d = net.start("s", "10.0.0.1",
+                     testing::parse("server 127.127.1.0\nrestrict default noquery\nrestrict 127.0.0.1\n"));
+  ASSERT_TRUE(d.ok());
+  net.run(0.5);
+  wire::ControlMessage q;
+  q.opcode = 1;
+  auto bytes = q.serialize();
+  const Endpoint me{*wire::Address::parse("10.0.0.1"), 123};
+  EXPECT_TRUE((*d)->daemon->handle_datagram(*bytes, {*wire::Address::parse("10.9.9.9"), 4000}, me).empty());
+  // The more specific `restrict 127.0.0.1` (no flags) lets loopback ask.
+  EXPECT_EQ((*d)->daemon->handle_datagram(*bytes, {*wire::Address::parse("127.0.0.1"), 4000}, me).size(), 1u);
+  wire::Packet request;
+  request.header.mode = 3;
+  request.header.transmit_ts = 1;
+  auto req = request.serialize();
+  EXPECT_EQ((*d)->daemon->handle_datagram(*req, {*wire::Address::parse("10.9.9.9"), 4000}, me).size(), 1u);
+}
+
+TEST(Restrict, IgnoreWithMaskDropsEverythingFromThatNetwork) {
+  testing::Network net;
+  auto d = net.start("s", "10.0.0.1",
+                     testing::parse("server 127.127.1.0\nrestrict 10.9.0.0 mask 255.255.0.0 ignore\n"));
+  ASSERT_TRUE(d.ok());
+  net.run(0.5);
+  wire::Packet request;
+  request.header.mode = 3;
+  request.header.transmit_ts = 1;
+  auto req = request.serialize();
+  const Endpoint me{*wire::Address::parse("10.0.0.1"), 123};
+  EXPECT_TRUE((*d)->daemon->handle_datagram(*req, {*wire::Address::parse("10.9.9.9"), 4000}, me).empty());
+  EXPECT_EQ((*d)->daemon->handle_datagram(*req, {*wire::Address::parse("10.8.9.9"), 4000}, me).size(), 1u);
+}
+
+}  // namespace
+}  // namespace ak::daemon
