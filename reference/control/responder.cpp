@@ -203,6 +203,27 @@ std::vector<wire::ControlMessage> read_peer(const wire::ControlMessage& request,
   return b.finish();
 }
 
+// READCLOCK (ntpq `cv`/`clockvar`): only reference-clock associations have
+// clock variables; association 0 means the system peer when that is a clock.
+std::vector<wire::ControlMessage> read_clock(const wire::ControlMessage& request, const VariableSource& source) {
+  const auto reading = source.clock_reading(request.assoc_id);
+  if (!reading) return error_reply(request, source, ControlError::BadAssociation);
+  const auto names = split_variable_list(std::string_view(reinterpret_cast<const char*>(request.data.data()),
+                                                          request.data.size()));
+  for (const auto& n : names) {
+    bool known = false;
+    for (const auto& v : reading->variables) known = known || v.name == n;
+    if (!known) return error_reply(request, source, ControlError::UnknownVariable);
+  }
+  ResponseBuilder b(response_header(request, source, reading->status));
+  for (const auto& v : reading->variables) {
+    bool wanted = names.empty();
+    for (const auto& n : names) wanted = wanted || v.name == n;
+    if (wanted) b.text_item(format_item(v.name, v.value));
+  }
+  return b.finish();
+}
+
 }  // namespace
 
 std::vector<wire::ControlMessage> respond(const wire::ControlMessage& request, const VariableSource& source) {
@@ -233,6 +254,8 @@ std::vector<wire::ControlMessage> respond(const wire::ControlMessage& request, c
       if (!status) return error_reply(request, source, ControlError::BadAssociation);
       if (request.assoc_id == 0) return read_system(request, source);
       return read_peer(request, source, *status, false);
+    case static_cast<std::uint8_t>(Opcode::ReadClock):
+      return read_clock(request, source);
     // WRITEVAR, WRITECLOCK, SETTRAP, CONFIGURE, SAVECONFIG, READ_ORDLIST_A,
     // UNSETTRAP need the controlkey (§4.1), which this responder never has.
     case 3: case 5: case 6: case 8: case 9: case 11: case 31:

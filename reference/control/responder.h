@@ -3,7 +3,7 @@
 // The daemon hands over each request datagram and a VariableSource view of
 // its state; handle_request returns the datagrams to send back (none when
 // ntpd would drop the request silently). Only the read operations exist:
-// READSTAT, READVAR (opcodes 1 and 2), and UNSPEC. Operations that need the
+// READSTAT, READVAR, READCLOCK (opcodes 1, 2 and 4), and UNSPEC. Operations that need the
 // controlkey get PERMISSION (this implementation has no controlkey), the
 // rest BADOPCODE. Reading never needs authentication (§4.1), so a request
 // MAC is not checked.
@@ -38,7 +38,7 @@ enum class ControlError : std::uint8_t {
 };
 std::string_view describe(ControlError e);
 
-enum class Opcode : std::uint8_t { Unspec = 0, ReadStat = 1, ReadVar = 2 };
+enum class Opcode : std::uint8_t { Unspec = 0, ReadStat = 1, ReadVar = 2, ReadClock = 4 };
 
 struct AssociationStatus {
   std::uint16_t id = 0;
@@ -60,6 +60,20 @@ struct AutokeyValuesInfo {
   CalendarDate timestamp;
 };
 
+// A reference clock as READCLOCK (ntpq `cv`) shows it: ntpd's clock status
+// word (current status << 8 | last event; 0 for a clock working nominally)
+// and its variables in ntpd's default order (device, type, timecode, poll,
+// noreply, badformat, baddata, fudgetime1, fudgetime2, stratum, refid,
+// flags). A request naming variables gets those, in this order.
+struct ClockVariable {
+  std::string name;
+  Value value;
+};
+struct ClockReading {
+  std::uint16_t status = 0;
+  std::vector<ClockVariable> variables;
+};
+
 // What the daemon exposes. Returning nullopt means "not emitted", which is
 // how the "emitted when" rules of §4.6/§4.7 are expressed: e.g. `update`
 // before the first sync, `flags` while crypto is off.
@@ -78,6 +92,9 @@ class VariableSource {
   // InitSequence/InitKey/Timestamp (autokey_values covers them).
   virtual std::optional<Value> peer_variable(std::uint16_t assoc_id, PeerVariable v) const = 0;
   virtual std::optional<AutokeyValuesInfo> autokey_values(std::uint16_t assoc_id) const = 0;
+  // The clock behind association `assoc_id` (0: the system peer), or
+  // nullopt when it is not a reference clock (BADASSOC, as ntpd answers).
+  virtual std::optional<ClockReading> clock_reading(std::uint16_t /*assoc_id*/) const { return std::nullopt; }
 };
 
 // Builds response data the way ntpd streams it: items separated by ", ",

@@ -40,4 +40,10 @@ std::optional<AutokeyValuesInfo> StaticVariableSource::autokey_values(std::uint1
   return p->autokey;
 }
 
+std::optional<ClockReading> StaticVariableSource::clock_reading(std::uint16_t assoc_id) const {
+  const auto it = clocks.find(assoc_id);
+  if (it == clocks.end()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace ak::control

@@ -21,6 +21,7 @@ class StaticVariableSource : public VariableSource {
   std::map<SystemVariable, Value> system;
   std::vector<CertificateInfo> certs;
   std::vector<std::pair<std::uint16_t, Peer>> peers;  // READSTAT order
+  std::map<std::uint16_t, ClockReading> clocks;       // reference-clock associations
 
   std::uint8_t leap_indicator() const override { return leap; }
   std::uint16_t system_status() const override { return status; }
@@ -29,6 +30,7 @@ class StaticVariableSource : public VariableSource {
   std::vector<CertificateInfo> certificates() const override { return certs; }
   std::optional<Value> peer_variable(std::uint16_t assoc_id, PeerVariable v) const override;
   std::optional<AutokeyValuesInfo> autokey_values(std::uint16_t assoc_id) const override;
+  std::optional<ClockReading> clock_reading(std::uint16_t assoc_id) const override;
 
   Peer* peer(std::uint16_t assoc_id);
   const Peer* peer(std::uint16_t assoc_id) const;

@@ -48,6 +48,8 @@ struct Daemon::Source {
   std::uint16_t assoc_id = 0;
   std::optional<std::string> ident;
   std::unique_ptr<hw::RefClock> clock;
+  int refclock_type = 0;  // T of 127.127.T.U, and the fudge it runs with (READCLOCK shows both)
+  hw::Fudge fudge;
   // Autokey: the engine's transmit timestamp of our last request, and the
   // real time it left. The engine checks the reply's origin against the
   // former; the time service measures with the latter (RFC 5905 §8: T1 is
@@ -285,6 +287,8 @@ Status<StartupError> Daemon::setup_sources() {
                                 where + "reference clock " + a.address + ": " + hw::message(made.error()) +
                                     " (hw/ provides LOCAL 1, NMEA 20, PPS 22, SHM 28, SOCK 101, PHC 102, RTC 103)"}};
       s->clock = std::move(made).value();
+      s->refclock_type = type;
+      s->fudge = fudge;
       if (auto st = s->clock->open(); st != hw::Status::Ok) {
         // ntpd goes on without a clock that does not start; so do we.
         log(where + s->clock->name() + " does not open (" + hw::message(st) + "); not used");
@@ -790,6 +794,22 @@ std::uint16_t Daemon::system_status() const {
   const unsigned count = std::max(system_events_, 1u);
   const unsigned last = system_events_ ? last_system_event_ : kSysEventRestart;
   return static_cast<std::uint16_t>((static_cast<unsigned>(sys.leap & 3) << 14) | (source << 8) | (count << 4) | last);
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>> Daemon::clock_variables(
+    std::uint16_t assoc_id) const {
+  if (assoc_id == 0) {
+    // ntpd answers READCLOCK for association 0 with the system peer's clock.
+    const auto& sys = time_.system();
+    if (!sys.system_peer) return std::nullopt;
+    for (const auto& s : sources_)
+      if (s->peer_id == *sys.system_peer && s->kind == SourceKind::Refclock) return clock_variables(s->assoc_id);
+    return std::nullopt;
+  }
+  for (const auto& s : sources_)
+    if (s->assoc_id == assoc_id && s->kind == SourceKind::Refclock && s->clock)
+      return hw::clock_variables(*s->clock, s->refclock_type, s->fudge);
+  return std::nullopt;
 }
 
 }  // namespace ak::daemon

@@ -117,6 +117,9 @@ class Daemon {
   const core::Engine* engine() const { return engine_.get(); }
   std::vector<SourceView> sources() const;
   std::optional<SourceView> source(std::uint16_t assoc_id) const;
+  // READCLOCK (`cv`): hw::clock_variables of the reference clock behind
+  // `assoc_id` (0: the system peer); nullopt for any other association.
+  std::optional<std::vector<std::pair<std::string, std::string>>> clock_variables(std::uint16_t assoc_id) const;
   // The system crypto status word (ntpq `flags`): 0 without crypto.
   std::uint32_t crypto_flags() const;
   // ntp.conf `ident` (top level), shown by the `ident` system variable.

@@ -204,4 +204,20 @@ std::optional<control::AutokeyValuesInfo> DaemonVariables::autokey_values(std::u
   return info;
 }
 
+std::optional<control::ClockReading> DaemonVariables::clock_reading(std::uint16_t assoc_id) const {
+  auto vars = d_.clock_variables(assoc_id);
+  if (!vars) return std::nullopt;
+  // ntpd's clock status: 0 (nominal, no event) for a clock that answers;
+  // hw's counters carry the failures, shown as noreply/badformat/baddata.
+  control::ClockReading r;
+  // ntpd's default clock list starts with the device name (a string).
+  for (auto& [name, value] : *vars) {
+    if (name == "device")
+      r.variables.insert(r.variables.begin(), {name, control::Quoted{value}});
+    else
+      r.variables.push_back({name, control::Text{value}});
+  }
+  return r;
+}
+
 }  // namespace ak::daemon

@@ -21,6 +21,7 @@ class DaemonVariables final : public control::VariableSource {
   std::vector<control::CertificateInfo> certificates() const override;
   std::optional<control::Value> peer_variable(std::uint16_t assoc_id, control::PeerVariable v) const override;
   std::optional<control::AutokeyValuesInfo> autokey_values(std::uint16_t assoc_id) const override;
+  std::optional<control::ClockReading> clock_reading(std::uint16_t assoc_id) const override;
 
  private:
   const Daemon& d_;

@@ -185,6 +185,44 @@ TEST(ControlRequests, WriteOperationsArePermissionDeniedAndUnknownOpcodesBadOpco
   EXPECT_EQ(describe(ControlError::BadOpcode), "unknown opcode");
 }
 
+StaticVariableSource with_local_clock(std::uint16_t assoc) {
+  StaticVariableSource s = mode6_capture_source();
+  ClockReading c;
+  c.status = 0x0000;
+  c.variables = {{"device", Quoted{"LOCAL(0)"}}, {"type", std::uint64_t{1}}, {"poll", std::uint64_t{12}},
+                 {"fudgetime1", Text{"0.000"}}, {"stratum", std::uint64_t{3}}, {"refid", Text{"TEST"}}};
+  s.clocks[assoc] = c;
+  return s;
+}
+
+TEST(ControlReadClock, ClockAssociationAnswersItsVariablesInOrder) {
+  const auto s = with_local_clock(kCaptureAssocId);
+  const auto r = ask(s, request(4, kCaptureAssocId));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_FALSE(r[0].error);
+  EXPECT_EQ(r[0].opcode, 4);
+  EXPECT_EQ(text(r[0].data), "device=\"LOCAL(0)\", type=1, poll=12, fudgetime1=0.000, stratum=3,\r\nrefid=TEST\r\n");
+}
+
+TEST(ControlReadClock, NamedVariablesAreFilteredAndUnknownNamesRefused) {
+  const auto s = with_local_clock(kCaptureAssocId);
+  auto r = ask(s, request(4, kCaptureAssocId, "refid,type"));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(text(r[0].data), "type=1, refid=TEST\r\n");
+  r = ask(s, request(4, kCaptureAssocId, "type,timecode"));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].error);
+  EXPECT_EQ(r[0].status, 5u << 8);
+}
+
+TEST(ControlReadClock, NetworkAssociationHasNoClockVariables) {
+  const auto s = mode6_capture_source();  // its only association is a network server
+  const auto r = ask(s, request(4, kCaptureAssocId));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].error);
+  EXPECT_EQ(r[0].status, 4u << 8);
+}
+
 TEST(ControlFormat, LongTextIsSplitAcrossFragmentsAndReassemblesExactly) {
   wire::ControlMessage h = request(2, 0);
   ResponseBuilder b(h);

@@ -132,6 +132,34 @@ TEST(Mode6, WithoutCryptoNoAutokeyVariableIsShown) {
   EXPECT_EQ(all.find("host="), std::string::npos) << all;
 }
 
+TEST(Mode6, ReadClockShowsTheReferenceClockAndFollowsTheSystemPeer) {
+  Network net;
+  auto d = net.start("s", "10.0.0.1",
+                     parse("server 127.127.1.0 minpoll 3 maxpoll 3\nfudge 127.127.1.0 stratum 3 refid TEST time1 0.002\n"));
+  ASSERT_TRUE(d.ok());
+  net.run(20);
+  const auto sources = (*d)->daemon->sources();
+  ASSERT_EQ(sources.size(), 1u);
+  const std::uint16_t id = sources[0].assoc_id;
+  const Answer a = ask(*(*d)->daemon, 4, id);
+  ASSERT_FALSE(a.error);
+  EXPECT_EQ(a.status, 0u);  // clk_unspec, no event
+  const std::string all = unwrap(a.data);
+  EXPECT_EQ(all.rfind("device=\"LOCAL(0)\", type=1, poll=", 0), 0u) << all;
+  for (const char* item : {"fudgetime1=2.000", "stratum=3", "refid=TEST", "flags=0"})
+    EXPECT_NE(all.find(item), std::string::npos) << item << " missing from: " << all;
+  // Association 0: the system peer's clock, which is this one.
+  EXPECT_EQ(unwrap(ask(*(*d)->daemon, 4, 0, "device,type").data), "device=\"LOCAL(0)\", type=1");
+}
+
+TEST_F(AutokeyPair, ReadClockOnANetworkAssociationIsBadAssociation) {
+  const auto sources = client->daemon->sources();
+  ASSERT_FALSE(sources.empty());
+  const Answer a = ask(*client->daemon, 4, sources[0].assoc_id);
+  EXPECT_TRUE(a.error);
+  EXPECT_EQ(a.status >> 8, 4);  // BADASSOC
+}
+
 TEST(RefidText, IsDottedAboveStratumOneAndTextOtherwise) {
   EXPECT_EQ(refid_text(0x0a7b0001, 2), "10.123.0.1");
   EXPECT_EQ(refid_text(0x494e4954, 16), "INIT");

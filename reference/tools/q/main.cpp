@@ -3,8 +3,10 @@
 // An ntpq-style mode 6 client for autokeyd and ntpd. Commands:
 //   rv|readvar [ASSOC] [NAME[,NAME...]]   variables (ASSOC 0: the system)
 //   as|associations                       the association list
+//   cv|clockvar [ASSOC] [NAME[,NAME...]]  a reference clock's variables
 //   peers (also -p)                       the peer billboard
-// Names are never resolved in output (-n is accepted for ntpq's habit).
+// Host names are never resolved in output; -n also keeps reference clocks
+// as 127.127.T.U where ntpq would print "LOCAL(0)".
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +25,7 @@ using ak::q::QError;
 
 int usage() {
   std::fprintf(stderr, "usage: autokey-q [--port N] [-n] [-p] [-c CMD]... HOST\n"
-                       "commands: rv [ASSOC] [NAMES], as, peers\n");
+                       "commands: rv [ASSOC] [NAMES], cv [ASSOC] [NAMES], as, peers\n");
   return 2;
 }
 
@@ -44,13 +46,16 @@ std::uint32_t ntp_now() {
   return static_cast<std::uint32_t>(unix_s + 2208988800LL);
 }
 
+bool numeric = false;  // -n
+
 bool run(Client& c, const std::string& command) {
   std::istringstream in(command);
   std::vector<std::string> words;
   for (std::string w; in >> w;) words.push_back(w);
   if (words.empty()) return true;
   const std::string& verb = words[0];
-  if (verb == "rv" || verb == "readvar") {
+  const bool clock = verb == "cv" || verb == "clockvar";
+  if (verb == "rv" || verb == "readvar" || clock) {
     std::size_t i = 1;
     unsigned long assoc = 0;
     if (i < words.size()) {
@@ -63,9 +68,10 @@ bool run(Client& c, const std::string& command) {
     }
     std::string names;
     for (; i < words.size(); ++i) names += (names.empty() ? "" : ",") + words[i];
-    const auto r = c.query(2, static_cast<std::uint16_t>(assoc), names);
+    const auto r = c.query(clock ? 4 : 2, static_cast<std::uint16_t>(assoc), names);
     if (!report(r, c)) return false;
-    std::fputs(ak::q::format_readvar(*r, !names.empty()).c_str(), stdout);
+    std::fputs((clock ? ak::q::format_clockvar(*r, !names.empty()) : ak::q::format_readvar(*r, !names.empty())).c_str(),
+               stdout);
     return true;
   }
   if (verb == "as" || verb == "associations" || verb == "peers") {
@@ -82,7 +88,7 @@ bool run(Client& c, const std::string& command) {
       if (!report(r, c)) return false;
       rows.push_back({r->status, ak::q::split_variables(r->data)});
     }
-    std::fputs(ak::q::format_peers(rows, ntp_now()).c_str(), stdout);
+    std::fputs(ak::q::format_peers(rows, ntp_now(), numeric).c_str(), stdout);
     return true;
   }
   std::fprintf(stderr, "autokey-q: unknown command %s\n", verb.c_str());
@@ -102,7 +108,7 @@ int main(int argc, char** argv) {
       port = std::strtoul(argv[++i], &end, 10);
       if (*end != '\0' || port == 0 || port > 65535) return usage();
     } else if (a == "-n") {
-      // Output is always numeric.
+      numeric = true;
     } else if (a == "-p") {
       commands.emplace_back("peers");
     } else if (a == "-c" && i + 1 < argc) {

@@ -43,10 +43,12 @@ std::string refid_text(const std::string& v) {
   char tail = 0;
   if (std::sscanf(v.c_str(), "%u.%u.%u.%u%c", &a, &b, &t, &u, &tail) == 4) {
     if (a == 127 && b == 127) {
-      static const std::array<std::pair<unsigned, const char*>, 8> kNames{{{1, "LOCAL"}, {20, "NMEA"},
-                                                                          {22, "PPS"}, {28, "SHM"},
-                                                                          {29, "PALISADE"}, {40, "JJY"},
-                                                                          {45, "SPECTRACOM"}, {46, "GPSD_JSON"}}};
+      // ntpq's short driver names (libntp's clock type table) for the
+      // drivers hw/ implements and a few common others; 101-103 are hw/'s
+      // own types (docs/hw-adapters.md).
+      static const std::array<std::pair<unsigned, const char*>, 11> kNames{
+          {{1, "LOCAL"}, {20, "GPS_NMEA"}, {22, "PPS"}, {28, "SHM"}, {29, "GPS_PALISADE"}, {40, "JJY"},
+           {45, "SPECTRACOM"}, {46, "GPSD_JSON"}, {101, "SOCK"}, {102, "PHC"}, {103, "RTC"}}};
       for (const auto& [n, s] : kNames)
         if (n == t) return std::string(s) + "(" + std::to_string(u) + ")";
       return "REFCLK(" + std::to_string(t) + "," + std::to_string(u) + ")";
@@ -221,6 +223,28 @@ std::string format_readvar(const Response& r, bool quiet) {
   return out + line.finish();
 }
 
+std::string clock_status_text(std::uint16_t status) {
+  // ntpq's clock status: current condition, then the last event.
+  static const std::array<const char*, 7> kCodes{"clk_unspec",     "clk_no_reply", "clk_bad_format", "clk_fault",
+                                                 "clk_bad_signal", "clk_bad_date", "clk_bad_time"};
+  const auto code = [](unsigned c) {
+    return c < kCodes.size() ? std::string(kCodes[c]) : "clk_" + std::to_string(c);
+  };
+  return code(status >> 8) + ", last_" + code(status & 0xff);
+}
+
+std::string format_clockvar(const Response& r, bool quiet) {
+  std::string out;
+  if (!quiet) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "associd=%u status=%04x ", r.assoc_id, r.status);
+    out = buf + clock_status_text(r.status) + ",\n";
+  }
+  OutputLine line;
+  for (const auto& v : split_variables(r.data)) line.item(v.name, v.value);
+  return out + line.finish();
+}
+
 std::string format_associations(const std::vector<control::AssociationStatus>& assocs) {
   std::string out =
       "ind assid status  conf reach auth condition  last_event cnt\n"
@@ -247,7 +271,7 @@ std::string format_associations(const std::vector<control::AssociationStatus>& a
   return out;
 }
 
-std::string format_peers(const std::vector<PeerRow>& rows, std::uint32_t now) {
+std::string format_peers(const std::vector<PeerRow>& rows, std::uint32_t now, bool numeric) {
   std::string out =
       "     remote           refid      st t when poll reach   delay   offset  jitter\n"
       "==============================================================================\n";
@@ -261,6 +285,9 @@ std::string format_peers(const std::vector<PeerRow>& rows, std::uint32_t now) {
     std::string remote = get("srchost");
     if (remote.size() >= 2 && remote.front() == '"') remote = remote.substr(1, remote.size() - 2);
     if (remote.empty()) remote = get("srcadr");
+    const bool refclock = remote.rfind("127.127.", 0) == 0;
+    // ntpq names a reference clock by its driver ("LOCAL(0)") unless -n.
+    if (refclock && !numeric) remote = refid_text(remote);
     std::string refid = get("refid");
     const std::string cooked_refid = refid_text(refid);
     unsigned a = 0, b = 0, c = 0, d = 0;
@@ -271,7 +298,7 @@ std::string format_peers(const std::vector<PeerRow>& rows, std::uint32_t now) {
     const long stratum = static_cast<long>(parse_ulong(get("stratum")).value_or(16));
     const auto hmode = parse_ulong(get("hmode")).value_or(0);
     char type = 'u';
-    if (remote.rfind("127.127.", 0) == 0) type = 'l';
+    if (refclock) type = 'l';
     else if (hmode == 5) type = 'B';
     else if (hmode == 6) type = 'b';
     // when: seconds since the last packet (rec), ntpq's units above 2048 s.

@@ -43,6 +43,12 @@ struct PeerRow {
   std::uint16_t status = 0;
   std::vector<Variable> variables;
 };
-std::string format_peers(const std::vector<PeerRow>& rows, std::uint32_t now);
+// `numeric` (-n) keeps reference clocks as 127.127.T.U instead of "LOCAL(0)".
+std::string format_peers(const std::vector<PeerRow>& rows, std::uint32_t now, bool numeric = false);
+
+// `cv`/`clockvar` (READCLOCK): "clk_unspec, last_clk_unspec" status text and
+// the clock's variables as sent.
+std::string clock_status_text(std::uint16_t status);
+std::string format_clockvar(const Response& r, bool quiet);
 
 }  // namespace ak::q

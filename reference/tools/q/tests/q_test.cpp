@@ -172,6 +172,29 @@ TEST(QPrint, StatusWordsDecodeAsNtpqDoes) {
             "  2 12346  c011   yes    no   bad    reject    mobilize  1\n");
 }
 
+TEST(QPrint, ReferenceClocksShowTheirDriverNameUnlessNumeric) {
+  PeerRow local{0x963a, split_variables("srcadr=127.127.1.0, stratum=3, refid=TEST, hmode=3, hpoll=3, ppoll=3, "
+                                        "reach=0x7, delay=0.000, offset=0.000, jitter=0.001")};
+  PeerRow nmea{0x8011, split_variables("srcadr=127.127.20.1, stratum=0, refid=GPS, hmode=3, hpoll=4, ppoll=4")};
+  const std::string named = format_peers({local, nmea}, 0);
+  EXPECT_NE(named.find("\n*LOCAL(0)        .TEST.           3 l"), std::string::npos) << named;
+  EXPECT_NE(named.find("\n GPS_NMEA(1)     .GPS.            0 l"), std::string::npos) << named;
+  const std::string numeric = format_peers({local, nmea}, 0, true);
+  EXPECT_NE(numeric.find("\n*127.127.1.0     .TEST.           3 l"), std::string::npos) << numeric;
+  EXPECT_NE(numeric.find("\n 127.127.20.1    .GPS.            0 l"), std::string::npos) << numeric;
+}
+
+TEST(QPrint, ClockVariablesPrintWithNtpqsClockStatus) {
+  EXPECT_EQ(clock_status_text(0x0000), "clk_unspec, last_clk_unspec");
+  EXPECT_EQ(clock_status_text(0x0301), "clk_fault, last_clk_no_reply");
+  EXPECT_EQ(clock_status_text(0x0900), "clk_9, last_clk_unspec");
+  const Response r{0x0000, 17288, "device=\"LOCAL(0)\", type=1, poll=12,\r\nrefid=TEST\r\n"};
+  EXPECT_EQ(format_clockvar(r, false),
+            "associd=17288 status=0000 clk_unspec, last_clk_unspec,\n"
+            "device=\"LOCAL(0)\", type=1, poll=12, refid=TEST\n");
+  EXPECT_EQ(format_clockvar(r, true), "device=\"LOCAL(0)\", type=1, poll=12, refid=TEST\n");
+}
+
 // --- the built program against an in-process responder on loopback ---
 
 struct Run {
