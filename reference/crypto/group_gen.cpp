@@ -43,12 +43,26 @@ SchnorrGroup small_schnorr_group(Botan::RandomNumberGenerator& rng, std::size_t 
   return grp;
 }
 
+// A uniformly chosen odd prime of exactly `bits` bits. Not
+// Botan::random_prime: its sieve also rejects every s with 2s + 1 divisible
+// by a small prime, so it never returns s = 1 (mod 3). All its primes are
+// then 2 (mod 3), a product of an even number of them is 1 (mod 3), and
+// 2q + 1 is divisible by 3: generate_mv would never find p for an odd
+// number of clients (an even number of factors).
+Botan::BigInt any_prime(Botan::RandomNumberGenerator& rng, std::size_t bits) {
+  for (;;) {
+    Botan::BigInt s(rng, bits, true);  // top bit set: exactly `bits` bits
+    s.set_bit(0);
+    if (Botan::is_prime(s, rng, kPrimeTestRounds, true)) return s;
+  }
+}
+
 // Distinct primes with a product we want p = 2q + 1 prime for.
 std::vector<Botan::BigInt> distinct_primes(Botan::RandomNumberGenerator& rng, std::size_t count,
                                            std::size_t bits) {
   std::vector<Botan::BigInt> primes;
   while (primes.size() < count) {
-    Botan::BigInt s = Botan::random_prime(rng, bits);
+    Botan::BigInt s = any_prime(rng, bits);
     bool fresh = true;
     for (const auto& t : primes) fresh = fresh && t != s;
     if (fresh) primes.push_back(std::move(s));

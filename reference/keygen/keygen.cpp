@@ -386,21 +386,11 @@ class Run {
     }
     const unsigned n = *o_.mv_clients;
     const unsigned bits = identity_bits();
-    err_ << "Generating MV parameters for " << n << " keys (" << bits / (mv_total_clients(n) + 1) << " bits)...\n";
+    err_ << "Generating MV parameters for " << n << " keys (" << bits / (n + 1) << " bits)...\n";
     try {
       Progress p(&err_, "MV");
       // ntp-keygen always revokes its last client (operator-surface §1.8).
-      // Botan's random_prime never returns a prime = 1 (mod 3), so a product
-      // of an even number of them is = 1 (mod 3) and 2q+1 is never prime:
-      // generate_mv with n clients (n+1 factors) would loop for ever when n
-      // is odd. Then one more, revoked, client is generated and dropped; its
-      // factor belongs to nobody and is not in the server's enabling key.
-      const unsigned made = mv_total_clients(n);
-      std::vector<std::size_t> revoked{n - 1};
-      if (made > n) revoked.push_back(n);
-      mv_ = crypto::generate_mv(rng_, bits, made, revoked);
-      mv_->clients.resize(n);
-      mv_->revoked.resize(n);
+      mv_ = crypto::generate_mv(rng_, bits, n, {n - 1});
     } catch (const std::exception& e) {
       return fail(KeygenError::IdentityGenerationFailed, std::string("MV: ") + e.what());
     }

@@ -212,7 +212,7 @@ Status<OptionFailure> check_combination(const Options& o) {
   if (o.mv_clients) {
     // group_gen: q is the product of clients+1 primes of b/(clients+1) bits.
     const unsigned bits = o.identity_bits.value_or(kDefaultIdentityBits);
-    if (bits / (mv_total_clients(*o.mv_clients) + 1) < 16)
+    if (bits / (*o.mv_clients + 1) < 16)
       return Err{Failure{OptionError::MvFactorsTooSmall,
                          "-V " + std::to_string(*o.mv_clients) + " -b " + std::to_string(bits)}};
   }
@@ -336,8 +336,6 @@ std::optional<crypto::Digest> parse_scheme(std::string_view name) {
   if (n == "SHA512" && !dsa) d = Digest::SHA512;
   return d;
 }
-
-unsigned mv_total_clients(unsigned n) { return n % 2 == 1 ? n + 1 : n; }
 
 std::string scheme_short_name(crypto::Digest d) {
   using crypto::Digest;

@@ -109,11 +109,6 @@ std::string usage_text();
 // (case-insensitive). nullopt for anything else, including the schemes
 // OpenSSL 3 no longer offers (RSA-MD2, RSA-MDC2, RSA-SHA).
 std::optional<crypto::Digest> parse_scheme(std::string_view name);
-// How many MV clients are generated for -V n: n, or n+1 when n is odd (the
-// extra one is revoked and dropped; see keygen.cpp). q has that many plus one
-// prime factors of identity_bits / (that + 1) bits each.
-unsigned mv_total_clients(unsigned n);
-
 // The certificate file's <SN>: the RSA signature short name of the digest
 // ("RSA-MD5", "RSA-SHA1", "RSA-SHA256"; also for DSA-signed certificates,
 // operator-surface §1.5).

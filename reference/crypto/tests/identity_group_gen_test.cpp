@@ -110,6 +110,26 @@ TEST(MvGeneration, RejectsImpossibleRequests) {
   EXPECT_THROW(generate_mv(rng(), 256, 4, {4}), std::invalid_argument);
 }
 
+TEST(MvGeneration, CompletesForOddAndEvenClientCountsWithFactorsOfBothResiduesModThree) {
+  // An odd client count means an even number of factors of q; if every
+  // factor were 2 (mod 3), 2q + 1 would be divisible by 3 and no group
+  // would ever be found (Botan::random_prime's sieve yields only such
+  // primes). Seen across several groups, both residues must occur.
+  bool saw_one = false, saw_two = false;
+  for (std::size_t clients : {1u, 2u, 3u}) {
+    const MvKeys keys = generate_mv(rng(), 128, clients, {clients - 1});
+    ASSERT_EQ(keys.clients.size(), clients);
+    EXPECT_TRUE(validate_mv(keys.server, rng()).ok()) << clients << " clients";
+    for (const auto& c : keys.clients) EXPECT_TRUE(validate_mv(c, rng()).ok()) << clients << " clients";
+    for (const auto& f : keys.factors) {
+      saw_one = saw_one || f % 3 == 1;
+      saw_two = saw_two || f % 3 == 2;
+    }
+  }
+  EXPECT_TRUE(saw_one);
+  EXPECT_TRUE(saw_two);
+}
+
 TEST(MvValidation, NamesABrokenModulusAndOutOfRangeKeys) {
   const MvKeys keys = generate_mv(rng(), 128, 2, {1});
   MvParams x = keys.server;

@@ -129,11 +129,6 @@ TEST(KeygenOptions, HelpIsAnOptionAndListsEveryFlag) {
     EXPECT_NE(text.find(flag), std::string::npos) << flag;
 }
 
-TEST(KeygenOptions, OddMvClientCountsGetOneHiddenExtraClient) {
-  EXPECT_EQ(mv_total_clients(3), 4u);
-  EXPECT_EQ(mv_total_clients(4), 4u);
-  EXPECT_EQ(mv_total_clients(1), 2u);
-}
 
 }  // namespace
 }  // namespace ak::keygen
