@@ -400,6 +400,9 @@ ServerReply plan_server_reply(const wire::Packet& request, const RequestContext&
   }
   // Only the first field is answered (digest §5, §10.2).
   if (!request.fields.empty()) plan.answer = respond(request.fields.front(), ctx, host);
+  // Digest §9.7: ntpd screens ASSOC names in receive(), before the packet
+  // reaches the protocol, so the whole packet is dropped, not just the field.
+  plan.drop = plan.answer && plan.answer->reason == ResponderError::AssocNameScreened;
   plan.reply_cookie = (plan.answer && plan.answer->has_field()) ? 0 : server_cookie;
   return plan;
 }

@@ -126,6 +126,9 @@ struct ServerReply {
   std::optional<Answer> answer;      // for the first field, if any
   std::uint32_t key_id = 0;          // the request's key ID, reused
   std::uint32_t reply_cookie = 0;    // cookie for the reply's session key
+  // Send nothing at all: the request was screened out before any answer
+  // (an ASSOC name without '@' sent to a host with a group, digest §9.7).
+  bool drop = false;
 };
 ServerReply plan_server_reply(const wire::Packet& request, const RequestContext& ctx, const Host& host);
 // Appends the planned field (if any) and the MAC to `reply`, whose header

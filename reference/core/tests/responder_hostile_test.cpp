@@ -8,6 +8,8 @@
 
 #include "core/responder.h"
 #include "crypto/errors.h"
+#include "crypto/mac.h"
+#include "crypto/session_key.h"
 #include "host_test_support.h"
 
 namespace ak::core {
@@ -312,6 +314,43 @@ TEST_F(ResponderHostile, AssocWithoutAGroupToAHostWithAGroupIsDroppedSilently) {
   other.assoc_id = kAssoc;
   other.name = "mallory@othergroup";
   EXPECT_EQ(respond(wire::Message(other), ctx_, host_).kind, Answer::Kind::Response);
+}
+
+TEST_F(ResponderHostile, ScreenedAssocRequestWithAGoodMacGetsNoReplyAtAll) {
+  // Digest §9.7: the screen sits in ntpd's receive(), so the whole packet is
+  // dropped: no ASSOC response and no plain time reply either.
+  wire::AssocRequest req;
+  req.assoc_id = kAssoc;
+  req.status = wire::StatusWord::make(wire::nid::kMd5WithRsa, wire::crypto_flag::kEnab);
+  req.name = "clientname";
+  wire::Packet request;
+  request.header.mode = 3;
+  request.header.transmit_ts = std::uint64_t{kNow} << 32;
+  auto ef = wire::encode(wire::Message(req));
+  ASSERT_TRUE(ef.ok());
+  request.fields.push_back(*ef);
+  const std::uint32_t kid = 0x12345678;
+  const auto sk = crypto::session_key(ctx_.client, ctx_.server, kid, 0);  // fields: cookie 0 (§6.4)
+  wire::Writer w;
+  ASSERT_TRUE(request.header.serialize(w));
+  ASSERT_TRUE(request.fields.front().serialize(w));
+  request.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w.take())};
+  const ServerReply plan = plan_server_reply(request, ctx_, host_);
+  EXPECT_FALSE(plan.crypto_nak);
+  EXPECT_TRUE(plan.drop);
+  // The same request with the group in the name is answered.
+  req.name = "clientname@servername";
+  auto ok_ef = wire::encode(wire::Message(req));
+  ASSERT_TRUE(ok_ef.ok());
+  request.fields.front() = *ok_ef;
+  wire::Writer w2;
+  ASSERT_TRUE(request.header.serialize(w2));
+  ASSERT_TRUE(request.fields.front().serialize(w2));
+  request.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w2.take())};
+  const ServerReply answered = plan_server_reply(request, ctx_, host_);
+  EXPECT_FALSE(answered.drop);
+  ASSERT_TRUE(answered.answer.has_value());
+  EXPECT_EQ(answered.answer->kind, Answer::Kind::Response);
 }
 
 TEST_F(ResponderHostile, RequestWithABadMacGetsTheCryptoNak) {
