@@ -7,7 +7,7 @@ packages=(
   libbotan-2-dev librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev openssl libpcap-dev
   clang-14 libclang-rt-14-dev libfuzzer-14-dev
-  spin graphviz tshark python3 python3-ntp
+  spin graphviz groff-base tshark python3 python3-ntp
   gpsd
 )
 missing=()

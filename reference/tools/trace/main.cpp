@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "trace/sequence.h"
 #include "trace/trace.h"
 
 namespace {
@@ -12,6 +13,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: autokey-trace decode CAPTURE [--json]\n"
     "       autokey-trace verify CAPTURE --keys DIR[:PASSWORD] [--keys DIR[:PASSWORD] ...] [--json] [-v]\n"
+    "       autokey-trace sequence CAPTURE [--text|--mermaid|--svg] [--title TEXT]\n"
     "\n"
     "decode  one line per packet: time, direction, mode, extension fields with R/E bits,\n"
     "        association IDs, key ID, sizes.\n"
@@ -20,7 +22,12 @@ constexpr const char* kUsage =
     "        proof and SIGN certificate. Ends with\n"
     "        'N packets, M MACs ok, S signatures ok, I identity proofs ok, F failures';\n"
     "        exits 0 only when F is 0. -v lists passed checks too.\n"
-    "        Key folders hold ntp-keygen files; PASSWORD decrypts their private keys.\n";
+    "        Key folders hold ntp-keygen files; PASSWORD decrypts their private keys.\n"
+    "sequence  a message sequence diagram: one lifeline per host, one arrow per packet\n"
+    "        labelled with its Autokey fields (-R response, -E error; ASSOC with the\n"
+    "        status-word flags) or the key ID of a MAC-only packet. --text (default) draws\n"
+    "        ASCII lanes, --mermaid a Mermaid sequenceDiagram, --svg a standalone SVG;\n"
+    "        --title sets the SVG title (default: the capture's file name).\n";
 
 int usage_error(const std::string& why) {
   std::fprintf(stderr, "autokey-trace: %s\n%s", why.c_str(), kUsage);
@@ -35,14 +42,20 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string command = argv[1];
-  if (command != "decode" && command != "verify") return usage_error("unknown command '" + command + "'");
+  if (command != "decode" && command != "verify" && command != "sequence") return usage_error("unknown command '" + command + "'");
   std::string capture_path;
   std::vector<ak::trace::KeySource> sources;
   bool json = false, verbose = false;
+  std::string sequence_format = "text", title;
   for (int i = 2; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--json") {
       json = true;
+    } else if (command == "sequence" && (arg == "--text" || arg == "--mermaid" || arg == "--svg")) {
+      sequence_format = arg.substr(2);
+    } else if (command == "sequence" && arg == "--title") {
+      if (i + 1 >= argc) return usage_error("--title needs TEXT");
+      title = argv[++i];
     } else if (arg == "-v" || arg == "--verbose") {
       verbose = true;
     } else if (arg == "--keys") {
@@ -65,6 +78,18 @@ int main(int argc, char** argv) {
   if (!cap) {
     std::fprintf(stderr, "autokey-trace: %s\n", cap.error().c_str());
     return 2;
+  }
+  if (command == "sequence") {
+    const auto seq = ak::trace::build_sequence(*cap);
+    if (sequence_format == "svg") {
+      if (title.empty()) title = capture_path.substr(capture_path.find_last_of('/') + 1);
+      ak::trace::print_sequence_svg(std::cout, seq, title);
+    } else if (sequence_format == "mermaid") {
+      ak::trace::print_sequence_mermaid(std::cout, seq);
+    } else {
+      ak::trace::print_sequence_text(std::cout, seq);
+    }
+    return 0;
   }
   if (command == "decode") {
     const auto report = ak::trace::decode(*cap);
