@@ -57,12 +57,12 @@ Botan::BigInt any_prime(Botan::RandomNumberGenerator& rng, std::size_t bits) {
   }
 }
 
-// Distinct primes with a product we want p = 2q + 1 prime for.
-std::vector<Botan::BigInt> distinct_primes(Botan::RandomNumberGenerator& rng, std::size_t count,
-                                           std::size_t bits) {
+// Distinct primes, one per entry of `sizes` (in bits), with a product we
+// want p = 2q + 1 prime for.
+std::vector<Botan::BigInt> distinct_primes(Botan::RandomNumberGenerator& rng, const std::vector<std::size_t>& sizes) {
   std::vector<Botan::BigInt> primes;
-  while (primes.size() < count) {
-    Botan::BigInt s = any_prime(rng, bits);
+  while (primes.size() < sizes.size()) {
+    Botan::BigInt s = any_prime(rng, sizes[primes.size()]);
     bool fresh = true;
     for (const auto& t : primes) fresh = fresh && t != s;
     if (fresh) primes.push_back(std::move(s));
@@ -122,12 +122,20 @@ MvKeys generate_mv(Botan::RandomNumberGenerator& rng, std::size_t qbits, std::si
   for (std::size_t j : revoked)
     if (j >= clients) throw std::invalid_argument("generate_mv: revoked index out of range");
 
+  // Factor sizes adding up to qbits (the first qbits mod k get a bit more),
+  // and only products of exactly qbits bits kept: q has the size asked for
+  // and p = 2q + 1 one bit more, so a group never falls just short of a
+  // policy's minimum by chance.
+  const std::size_t k = clients + 1;
+  std::vector<std::size_t> sizes(k, factor_bits);
+  for (std::size_t i = 0; i < qbits % k; ++i) ++sizes[i];
   MvKeys keys;
   Botan::BigInt p, q;
   for (;;) {
-    keys.factors = distinct_primes(rng, clients + 1, factor_bits);
+    keys.factors = distinct_primes(rng, sizes);
     q = 1;
     for (const auto& s : keys.factors) q *= s;
+    if (q.bits() != qbits) continue;
     p = 2 * q + 1;
     if (Botan::is_prime(p, rng, kPrimeTestRounds, true)) break;
   }

@@ -49,8 +49,8 @@ struct MvKeys {
 
 // MV with `clients` client keys, the ones listed in `revoked` (indices into
 // MvKeys::clients) revoked (ntp-keygen always revokes its last client).
-// q is the product of clients+1 distinct primes of qbits/(clients+1) bits,
-// p = 2q+1 prime, g of order q. Client j owns factor s_j; the server's
+// q is the product of clients+1 distinct primes of about qbits/(clients+1)
+// bits and has exactly qbits bits; p = 2q+1 prime, g of order q. Client j owns factor s_j; the server's
 // enabling key s is the product of the factors of the clients not revoked,
 // E = A^s, gbar = g^s, ghat = g^(s·b). Each client key satisfies
 // a + xhat + b·xbar ≡ 0 modulo every factor but its own, and not modulo its

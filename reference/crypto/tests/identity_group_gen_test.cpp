@@ -119,6 +119,8 @@ TEST(MvGeneration, CompletesForOddAndEvenClientCountsWithFactorsOfBothResiduesMo
   for (std::size_t clients : {1u, 2u, 3u}) {
     const MvKeys keys = generate_mv(rng(), 128, clients, {clients - 1});
     ASSERT_EQ(keys.clients.size(), clients);
+    EXPECT_EQ(keys.server.q.bits(), 128u) << clients << " clients";
+    EXPECT_EQ(keys.server.p.bits(), 129u) << clients << " clients";
     EXPECT_TRUE(validate_mv(keys.server, rng()).ok()) << clients << " clients";
     for (const auto& c : keys.clients) EXPECT_TRUE(validate_mv(c, rng()).ok()) << clients << " clients";
     for (const auto& f : keys.factors) {
