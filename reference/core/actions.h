@@ -13,6 +13,7 @@
 #include <variant>
 
 #include "wire/address.h"
+#include "wire/ntp_header.h"
 #include "wire/reader.h"
 
 namespace ak::core {
@@ -74,14 +75,19 @@ struct CryptoEvent {
   std::string text;  // e.g. "cert servername@servername 0x5 md5WithRSAEncryption"
 };
 
-// A server packet that passed every Autokey test: the timekeeping layer may
-// use it when `proventic` (PROV lit, digest §9.3); otherwise it must not.
+// A packet that passed every Autokey test (a server reply, a symmetric
+// peer's packet or a broadcast): the timekeeping layer may use it when
+// `proventic` (PROV lit, digest §9.3); otherwise it must not. `header` is
+// the packet's whole NTP header as received (RFC 5905 §7.3), `mode` its mode,
+// so the time service can run the on-wire protocol of that mode.
 struct Sample {
   std::uint32_t assoc_id = 0;
   bool proventic = false;
   std::uint64_t origin_ts = 0;    // header fields the on-wire protocol needs
   std::uint64_t receive_ts = 0;
   std::uint64_t transmit_ts = 0;
+  wire::NtpHeader header{};
+  wire::Mode mode = wire::Mode::Server;
 };
 
 using Action = std::variant<Send, SetTimer, Log, Demobilize, CryptoEvent, Sample>;

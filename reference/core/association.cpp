@@ -74,6 +74,8 @@ constexpr ErrorInfo kErrors[] = {
      "trail certificate not signed by the next one up", xe::kVfy},
     {AssocError::CertificateValidityNotNested, "CertificateValidityNotNested",
      "certificate notBefore outside its issuer's validity", xe::kPer},
+    {AssocError::CertificateExpired, "CertificateExpired",
+     "certificate not valid now (expired or not yet valid)", xe::kPer},
     {AssocError::CertificateTrailTooLong, "CertificateTrailTooLong", "certificate trail longer than allowed",
      xe::kCrt},
     {AssocError::IdentityFilestamp, "IdentityFilestamp", "identity response filestamp does not match parameters",
@@ -155,6 +157,7 @@ AssociationView view_of(const Association& a, bool host_synchronized) {
   v.flags = a.flags;
   v.state = a.state(host_synchronized);
   v.host = a.subject;
+  v.leap = a.leap;
   if (a.flags != 0) v.signature = wire::signature_nid_name(a.signature_nid);
   if (a.autokey) {
     v.initsequence = a.autokey->sequence;
@@ -171,6 +174,15 @@ namespace {
 
 using Verdict = Status<AssocError>;
 Verdict fail(AssocError e) { return Err{e}; }
+
+// A policy refusal names its rule for the operator (policy.h); the
+// association's error stays PolicyRefused and nothing else changes.
+Verdict refuse_by_policy(HandlerContext& ctx, const Association& a, PolicyRule rule, std::string_view what) {
+  ctx.actions.push_back(Log{LogEvent::Rejected, a.id,
+                            "policy " + std::string(ctx.host.policy().profile_name()) + " refuses the peer's " +
+                                std::string(what) + ": " + std::string(name(rule)) + ": " + message(rule)});
+  return fail(AssocError::PolicyRefused);
+}
 
 std::string hex32(std::uint32_t v) {
   char buf[16];
@@ -196,6 +208,7 @@ Verdict verify_value(const Association& a, const Host& host, std::uint32_t expec
   if (env.assoc_id != expected_assoc) return fail(AssocError::AssocIdMismatch);
   // RFC 5906 §10 / digest §3.8 checks 6-7: a zero timestamp means unsigned;
   // a value cannot be signed before its file was made.
+#ifndef AK_MUTANT_SKIP_TIMESTAMP_CHECK
   if (env.timestamp == 0) return fail(AssocError::TimestampZero);
   if (env.timestamp < env.filestamp) return fail(AssocError::TimestampBeforeFilestamp);
   // Digest §3.8 checks 8-9: never older than what was already accepted.
@@ -204,15 +217,22 @@ Verdict verify_value(const Association& a, const Host& host, std::uint32_t expec
     if (env.timestamp < stored->filestamp || env.filestamp < stored->filestamp)
       return fail(AssocError::FilestampReplayed);
   }
+#else
+  (void)stored;  // MUTANT (docs/mutants.md): no timestamp or replay check
+#endif
   if (!check_signature) return Ok{};
   // Digest §3.8 checks 11-13: signed, with a known key, of the right length.
   const Botan::Public_Key* key = verification_key(a, host);
   if (key == nullptr || !env.is_signed()) return fail(AssocError::SignatureMissing);
   auto st = crypto::verify_value(*key, a.digest, env.timestamp, env.filestamp, value, env.signature);
+#ifndef AK_MUTANT_ACCEPT_BAD_SIGNATURE
   if (!st) {
     return fail(st.error() == crypto::CryptoError::BadSignatureLength ? AssocError::SignatureLength
                                                                       : AssocError::SignatureInvalid);
   }
+#else
+  (void)st;  // MUTANT (docs/mutants.md): a signature that fails is accepted
+#endif
   return Ok{};
 }
 
@@ -269,7 +289,8 @@ Verdict on_assoc(Association& a, const wire::AssocMessage& m, HandlerContext& ct
   const std::uint16_t nid = m.status.signature_nid();
   const auto digest = crypto::digest_from_nid(nid);
   if (!digest) return fail(AssocError::UnsupportedDigest);
-  if (!check_signature_nid(ctx.host.policy(), nid)) return fail(AssocError::PolicyRefused);
+  if (auto st = check_signature_nid(ctx.host.policy(), nid); !st)
+    return refuse_by_policy(ctx, a, st.error(), "signature " + wire::signature_nid_name(nid));
   // Digest §5.1 step 4 / §7.5: PC on both ends or on neither.
   const bool own_private = ctx.host.certificate().private_cert;
   const bool peer_private = m.status.has(cf::kPriv);
@@ -311,7 +332,8 @@ Verdict on_cert(Association& a, const wire::CertResponse& m, HandlerContext& ctx
   if (!parsed) return fail(AssocError::CertificateInvalid);
   crypto::Certificate cert = std::move(parsed).value();
   if (!crypto::check_filestamp(cert, m.env.filestamp)) return fail(AssocError::CertificateInvalid);
-  if (!check_certificate(ctx.host.policy(), cert)) return fail(AssocError::PolicyRefused);
+  if (auto st = check_certificate(ctx.host.policy(), cert); !st)
+    return refuse_by_policy(ctx, a, st.error(), "certificate " + cert.subject);
   // Stricter than ntpd: the certificate must be the one we asked for.
   if (cert.subject != a.issuer) return fail(AssocError::CertificateNotRequested);
 
@@ -332,6 +354,16 @@ Verdict on_cert(Association& a, const wire::CertResponse& m, HandlerContext& ctx
   for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
     if (!crypto::verify_issued_by(*chain[i], *chain[i + 1])) return fail(AssocError::CertificateTrailInvalid);
     if (!crypto::validity_nested(*chain[i], *chain[i + 1])) return fail(AssocError::CertificateValidityNotNested);
+  }
+  // RFC 5906 §11 (certificates carry a validity interval): a certificate
+  // used outside it proves nothing, a trusted root included. ntpd 4.2.8p15
+  // never compares a root's dates with the time, so it trusts an expired
+  // root (found by autokey-check client mode). Without a time of our own
+  // (unsynchronized, crypto_time() == 0) the dates cannot be judged yet.
+  if (const std::uint32_t now = ctx.crypto_time(); now != 0) {
+    const std::int64_t unix_now = crypto::unix_from_ntp_seconds(now);
+    for (const auto* c : chain)
+      if (unix_now < c->not_before || unix_now > c->not_after) return fail(AssocError::CertificateExpired);
   }
 
   const std::uint32_t old = a.flags;
@@ -406,7 +438,11 @@ Verdict on_identity(Association& a, const wire::IdentityResponse& m, HandlerCont
     }
     default: return fail(AssocError::UnexpectedResponse);
   }
+#ifndef AK_MUTANT_ACCEPT_UNCHECKED_IFF
   if (!proof) return fail(AssocError::IdentityProofRejected);
+#else
+  (void)proof;  // MUTANT (docs/mutants.md): the proof is never looked at
+#endif
 
   const std::uint32_t old = a.flags;
   a.flags |= cf::kVrfy;
@@ -477,6 +513,16 @@ Verdict on_leap(Association& a, const wire::LeapResponse& m, HandlerContext& ctx
 
   const std::uint32_t old = a.flags;
   a.flags |= cf::kLeap | prov_if_verified(a);
+  a.leap = ReceivedLeap{m.tai_offset, m.era_start, m.expiry};
+  // Digest §5.5: a synchronized host feeds the TAI offset to its leap-second
+  // machinery. Ours: a host without leap values of its own (no leap file,
+  // nothing learnt yet, TAI-UTC <= 10 s meaning "no table") adopts the
+  // peer's three words, so it reports them (mode 6 tai/leapsec/expire) and
+  // serves them on in its own LEAP responses; a host with values keeps its
+  // own unless the peer's era is newer.
+  const LeapValues mine = ctx.host.leap();
+  if (ctx.synchronized && m.tai_offset > 10 && (mine.tai_offset == 0 || m.era_start > mine.era_start))
+    log_updates(ctx, a, ctx.host.set_leap(LeapValues{m.tai_offset, m.era_start, m.expiry}, ctx.crypto_time()));
   // Digest §10.1 event 3: accepting leap values re-signs the host's values.
   log_updates(ctx, a, ctx.host.update(ctx.crypto_time()));
   event(ctx, a, old, "leap TAI offset " + std::to_string(m.tai_offset) + " at " + std::to_string(m.era_start) +

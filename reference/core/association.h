@@ -67,6 +67,7 @@ enum class AssocError : std::uint8_t {
   CertificateNotRequested,  // subject is not the name we asked for (XEVNT_CRT)
   CertificateTrailInvalid,  // a trail certificate is not signed by the next (XEVNT_VFY)
   CertificateValidityNotNested, // child notBefore outside issuer validity (XEVNT_PER)
+  CertificateExpired,       // a trail certificate is not valid now (XEVNT_PER)
   CertificateTrailTooLong,  // more links than kMaxTrailLength (XEVNT_CRT)
   IdentityFilestamp,        // filestamp rule of the scheme (XEVNT_FSP)
   IdentityNoChallenge,      // no challenge outstanding (XEVNT_ID)
@@ -118,6 +119,12 @@ struct ReceivedAutokey {   // peer->recval (digest §5.4)
   std::uint32_t sequence = 0;
 };
 
+struct ReceivedLeap {      // the peer's LEAP value (digest §5.5)
+  std::uint32_t tai_offset = 0;
+  std::uint32_t era_start = 0;
+  std::uint32_t expiry = 0;
+};
+
 struct Association {
   std::uint32_t id = 0;          // our association ID
   PeerConfig config;
@@ -137,6 +144,7 @@ struct Association {
   std::uint32_t pcookie = 0;       // the cookie session keys use
   std::optional<ReceivedAutokey> autokey;  // peer's values (broadcast/symmetric)
   std::uint32_t pkeyid = 0;        // last accepted peer key ID (digest §6.9)
+  std::optional<ReceivedLeap> leap;  // the peer's verified leap values
   std::optional<wire::ExtensionField> queued_request;  // symmetric one-slot queue
   // --- transmit side ------------------------------------------------------
   crypto::KeyList keys;            // current list
@@ -180,6 +188,7 @@ struct AssociationView {
   std::optional<std::uint32_t> initsequence, initkey;  // peer's autokey values
   std::uint32_t timestamp = 0;      // of the peer's autokey values
   std::uint32_t restarts = 0;
+  std::optional<ReceivedLeap> leap;  // the peer's leap values, once LEAP is lit
 };
 AssociationView view_of(const Association& a, bool host_synchronized);
 

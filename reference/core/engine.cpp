@@ -30,6 +30,11 @@ void reject(std::vector<Action>& out, std::uint32_t assoc_id, AssocError e) {
   out.push_back(Log{LogEvent::Rejected, assoc_id, std::string(name(e)) + ": " + message(e)});
 }
 
+Sample sample_of(const Association& a, const wire::Packet& p) {
+  return Sample{a.id,          a.proventic(), p.header.origin_ts, p.header.receive_ts, p.header.transmit_ts,
+                p.header,      p.header.mode_enum()};
+}
+
 // The octets a MAC covers: header and fields (digest §2.3).
 wire::Bytes authenticated_octets(const wire::Packet& p) {
   wire::Writer w;
@@ -46,6 +51,18 @@ std::uint32_t Engine::fresh_assoc_id() {
     const std::uint32_t id = (random_u32(host_.random()) & 0x7fff) + 1;
     if (!assocs_.count(id)) return id;
   }
+}
+
+bool Engine::ephemeral_room() const {
+  std::size_t n = 0;
+  for (const auto& [id, a] : assocs_)
+    if (a.config.mode == PeerMode::SymmetricPassive || a.config.mode == PeerMode::BroadcastClient) ++n;
+  return n < options_.max_ephemeral;
+}
+
+unsigned Engine::passive_poll(std::int8_t sender_poll) const {
+  if (options_.passive_poll_log2) return *options_.passive_poll_log2;
+  return static_cast<unsigned>(std::clamp<int>(sender_poll, 4, 17));
 }
 
 Association* Engine::find_by_remote(const wire::Address& remote) {
@@ -187,6 +204,8 @@ void Engine::poll(Association& a, std::uint32_t now, std::vector<Action>& out) {
   // The low word only makes each transmit time unique, so that a reply
   // names exactly one request (the on-wire origin test).
   p.header.transmit_ts = (std::uint64_t{now} << 32) | (random_u32(host_.random()) | 1u);
+  // The caller's time service stamps the real header before any MAC is computed.
+  provide_header(a, now, p.header);
   // The key ID first: a new list may have to be announced in this packet.
   const std::uint32_t key_id = next_key_id(a, now);
   if (sym && a.queued_request) {
@@ -242,6 +261,7 @@ void Engine::broadcast(Association& a, std::uint32_t now, std::vector<Action>& o
   p.header.poll = static_cast<std::int8_t>(a.config.poll_log2);
   p.header.precision = -20;
   p.header.transmit_ts = std::uint64_t{now} << 32;
+  provide_header(a, now, p.header);
   const std::uint32_t key_id = next_key_id(a, now);
   const wire::AutoResponse* v = a.push_auto ? own_autokey(a) : nullptr;
   if (v) {
@@ -258,6 +278,22 @@ void Engine::broadcast(Association& a, std::uint32_t now, std::vector<Action>& o
   if (!bytes) return;
   a.last_keyid = key_id;
   out.push_back(Send{std::move(bytes).value(), a.config.remote, a.config.local});
+}
+
+void Engine::provide_header(const Association& a, std::uint32_t now, wire::NtpHeader& h) const {
+  if (!header_provider_) return;
+  const std::uint8_t mode = h.mode;
+  const std::uint8_t version = h.version;
+  header_provider_(HeaderContext{a.id, a.config.mode, a.config.remote, a.config.local, now}, h);
+  // The association decides what kind of packet this is, never the provider.
+  h.mode = mode;
+  h.version = version;
+}
+
+const wire::AutoResponse* Engine::broadcast_values(std::uint32_t assoc_id) {
+  auto it = assocs_.find(assoc_id);
+  if (it == assocs_.end() || it->second.config.mode != PeerMode::BroadcastServer) return nullptr;
+  return own_autokey(it->second);
 }
 
 std::vector<Action> Engine::handle_timer(std::uint32_t now) {
@@ -290,9 +326,10 @@ std::vector<Action> Engine::handle_datagram(wire::ByteView bytes, const wire::Ad
     case wire::Mode::SymmetricPassive: {
       Association* a = find_by_remote(src);
       if (a && a->config.mode != PeerMode::Client) return on_peer_packet(*a, p, bytes, src, dst, now);
-      if (!a && p.header.mode_enum() == wire::Mode::SymmetricActive && options_.accept_symmetric_passive) {
+      if (!a && p.header.mode_enum() == wire::Mode::SymmetricActive && options_.accept_symmetric_passive &&
+          ephemeral_room()) {
         PeerConfig cfg{src, dst, PeerMode::SymmetricPassive, options_.passive_scheme, options_.passive_ident,
-                       static_cast<unsigned>(std::clamp<int>(p.header.poll, 4, 17))};
+                       passive_poll(p.header.poll)};
         auto id = mobilize(cfg, now);
         if (id) {
           out.push_back(Log{LogEvent::Mobilized, *id, "symmetric passive for " + src.to_string()});
@@ -353,7 +390,7 @@ std::vector<Action> Engine::on_reply(Association& a, const wire::Packet& p, wire
   a.answered = true;
   a.silent_polls = 0;
   a.last_error.reset();
-  out.push_back(Sample{a.id, a.proventic(), p.header.origin_ts, p.header.receive_ts, p.header.transmit_ts});
+  out.push_back(sample_of(a, p));
   return out;
 }
 
@@ -390,11 +427,19 @@ std::vector<Action> Engine::on_peer_packet(Association& a, const wire::Packet& p
                                          host_.session_digest());
     if (!authentic && p.fields.empty()) return refuse(AssocError::KeyIdChainBroken);
   }
-  if (authentic) a.pkeyid = p.mac->key_id;
-  a.silent_polls = 0;
+  // Only an authentic packet (a verified response or a key ID on the
+  // peer's chain) counts as hearing from the peer: requests carry cookie-0
+  // MACs anyone can make. So a peer that restarted, whose requests we keep
+  // answering but whose packets no longer authenticate, still lets our
+  // association start over after restart_after_silent_polls (issue 4:
+  // symmetric peers keep running across a restart).
+  if (authentic) {
+    a.pkeyid = p.mac->key_id;
+    a.silent_polls = 0;
+  }
   a.last_error.reset();
   if (authentic)
-    out.push_back(Sample{a.id, a.proventic(), p.header.origin_ts, p.header.receive_ts, p.header.transmit_ts});
+    out.push_back(sample_of(a, p));
   return out;
 }
 
@@ -415,7 +460,8 @@ std::vector<Action> Engine::on_broadcast(Association* a, const wire::Packet& p, 
   if (!a || a->flags == 0) {
     // Digest §9.5: only a broadcast whose last field is an ASSOC response
     // mobilizes (or restarts) a broadcast client.
-    if (p.fields.empty() || event_of(p.fields.back()) != Event::AssocResponse || !options_.unicast_local)
+    if (p.fields.empty() || event_of(p.fields.back()) != Event::AssocResponse || !options_.unicast_local ||
+        (!a && !ephemeral_room()))
       return refuse(AssocError::NoAssociation);
     auto decoded = wire::decode(p.fields.back());
     if (!decoded) return refuse(AssocError::FieldUndecodable);
@@ -424,7 +470,7 @@ std::vector<Action> Engine::on_broadcast(Association* a, const wire::Packet& p, 
       fresh.emplace();
       fresh->id = fresh_assoc_id();
       fresh->config = PeerConfig{src, *options_.unicast_local, PeerMode::BroadcastClient, options_.passive_scheme,
-                                 options_.passive_ident, static_cast<unsigned>(std::clamp<int>(p.header.poll, 4, 17))};
+                                 options_.passive_ident, passive_poll(p.header.poll)};
       fresh->next_poll = now;
       fresh->refresh_at = now + pow2(options_.refresh_log2);
     }
@@ -457,7 +503,7 @@ std::vector<Action> Engine::on_broadcast(Association* a, const wire::Packet& p, 
   if (!authentic) return refuse(AssocError::KeyIdChainBroken);
   a->pkeyid = p.mac->key_id;
   a->silent_polls = 0;
-  out.push_back(Sample{a->id, a->proventic(), p.header.origin_ts, p.header.receive_ts, p.header.transmit_ts});
+  out.push_back(sample_of(*a, p));
   return out;
 }
 
@@ -469,12 +515,9 @@ std::vector<Action> Engine::on_client_request(const wire::Packet& p, const wire:
   ctx.server = dst;
   ctx.now = synchronized_ ? now : 0;
   // Digest §5.4, §10.2: an AUTO request names a broadcast association here.
-  ctx.autokey_values = [this](std::uint32_t assoc_id) -> const wire::AutoResponse* {
-    auto it = assocs_.find(assoc_id);
-    if (it == assocs_.end() || it->second.config.mode != PeerMode::BroadcastServer) return nullptr;
-    return own_autokey(it->second);
-  };
+  ctx.autokey_values = [this](std::uint32_t assoc_id) { return broadcast_values(assoc_id); };
   const ServerReply plan = plan_server_reply(p, ctx, host_);
+  if (plan.drop) return out;
   wire::Packet reply;
   reply.header.leap = synchronized_ ? 0 : 3;
   reply.header.version = p.header.version;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,9 +49,35 @@ struct EngineOptions {
   // passive_ident, whose unicast volley uses this local address.
   bool broadcast_client = false;
   std::optional<wire::Address> unicast_local;
+  // Associations mobilized by packets (symmetric passive, broadcast client)
+  // at most: the packet that mobilizes one carries only a cookie-0 MAC,
+  // which anyone can compute (security-history §4 property 7: bounded memory).
+  std::size_t max_ephemeral = 8;
+  // Poll exponent of associations mobilized by a packet (passive peers,
+  // broadcast clients); unset: the sender's poll, clamped to 4..17 as ntpd.
+  std::optional<unsigned> passive_poll_log2;
   // Stratum we claim in replies (the timekeeping layer owns the real value).
   std::uint8_t stratum = 3;
 };
+
+// The NTP header of a packet the engine is about to send (RFC 5905 §7.3).
+// The engine works without a clock: by default it stamps whole seconds and
+// claims EngineOptions::stratum. A caller with a time service installs a
+// HeaderProvider, which the engine calls synchronously while it builds each
+// packet, before the MAC is computed (the MAC covers the header, RFC 5906
+// §4): the provider fills leap, stratum, poll, precision, root delay and
+// dispersion, refid, reference, origin, receive and transmit timestamps
+// from its own state. The engine then keeps the mode and version it chose,
+// and takes the transmit timestamp as given for the reply's origin test.
+// Still sans-I/O: the provider is a pure function of the caller's state.
+struct HeaderContext {
+  std::uint32_t assoc_id = 0;
+  PeerMode mode = PeerMode::Client;  // of the association sending
+  wire::Address remote;              // destination (a broadcast address for a broadcast server)
+  wire::Address local;
+  std::uint32_t now = 0;             // the engine's `now` (NTP seconds)
+};
+using HeaderProvider = std::function<void(const HeaderContext&, wire::NtpHeader&)>;
 
 enum class MobilizeError : std::uint8_t {
   AlreadyMobilized,      // an association with that remote address exists
@@ -80,6 +107,20 @@ class Engine {
   void set_unsynchronized() { synchronized_ = false; }
   bool synchronized() const { return synchronized_; }
 
+  // The local address a broadcast client association mobilized from now on
+  // sends its unicast volley from (EngineOptions::unicast_local): the
+  // caller knows which interface a broadcast arrived on, the engine not.
+  void set_broadcast_unicast_local(const wire::Address& local) { options_.unicast_local = local; }
+
+  // Installs (or with an empty function removes) the header provider.
+  void set_header_provider(HeaderProvider provider) { header_provider_ = std::move(provider); }
+
+  // The signed AUTO values of broadcast association `assoc_id` (digest §5.4,
+  // §10.2), for a caller that answers client requests itself with
+  // core::plan_server_reply (RequestContext::autokey_values). nullptr when
+  // there is no such broadcast association or nothing is signed yet.
+  const wire::AutoResponse* broadcast_values(std::uint32_t assoc_id);
+
   // Read access (mode-6 view, tests).
   const Association* association(std::uint32_t assoc_id) const;
   std::vector<AssociationView> associations() const;
@@ -101,13 +142,17 @@ class Engine {
   void broadcast(Association& a, std::uint32_t now, std::vector<Action>& out);
   void poll(Association& a, std::uint32_t now, std::vector<Action>& out);
   std::uint32_t next_key_id(Association& a, std::uint32_t now);
+  void provide_header(const Association& a, std::uint32_t now, wire::NtpHeader& h) const;
   Association* find_by_remote(const wire::Address& remote);
+  unsigned passive_poll(std::int8_t sender_poll) const;
+  bool ephemeral_room() const;
   std::uint32_t fresh_assoc_id();
 
   Host host_;
   EngineOptions options_;
   bool synchronized_ = false;
   std::map<std::uint32_t, Association> assocs_;
+  HeaderProvider header_provider_;
 };
 
 }  // namespace ak::core

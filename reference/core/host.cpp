@@ -442,7 +442,11 @@ void Host::rotate_cookie_seed() {
     impl_->seed = 0;
     return;
   }
+#ifndef AK_MUTANT_ZERO_COOKIE_SEED
   impl_->seed = random_u32(impl_->random);
+#else
+  impl_->seed = 0;  // MUTANT (docs/mutants.md): ntpd 4.2.8p15's seed
+#endif
 }
 
 const RandomSource& Host::random() const { return impl_->random; }

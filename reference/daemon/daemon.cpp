@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <utility>
 
 #include "control/responder.h"
 #include "core/responder.h"
 #include "daemon/cryptostats.h"
+#include "daemon/leapfile.h"
 #include "daemon/variables.h"
 #include "crypto/digest.h"
 #include "hw/factory.h"
@@ -50,13 +53,12 @@ struct Daemon::Source {
   std::unique_ptr<hw::RefClock> clock;
   int refclock_type = 0;  // T of 127.127.T.U, and the fudge it runs with (READCLOCK shows both)
   hw::Fudge fudge;
-  // Autokey: the engine's transmit timestamp of our last request, and the
-  // real time it left. The engine checks the reply's origin against the
-  // former; the time service measures with the latter (RFC 5905 §8: T1 is
-  // the time the request was sent).
-  std::uint64_t engine_xmt = 0;
-  NtpTimestamp real_xmt = 0;
   bool authentic = false;  // the last reply's MAC verified
+  // Mobilized by the engine for a packet (symmetric passive, broadcast
+  // client) rather than configured.
+  bool ephemeral = false;
+  // Mode of the peer's last authentic packet (mode 6 `pmode`).
+  std::optional<wire::Mode> peer_mode;
   // --poll N: the daemon paces this source itself (the time service never
   // polls faster than 2^3 s, ntpd's minimum).
   NtpTimestamp forced_next_poll = 0;
@@ -93,6 +95,18 @@ std::optional<crypto::Digest> digest_from_config(const std::string& name) {
   if (name == "SHA512") return crypto::Digest::SHA512;
   if (name == "RIPEMD160") return crypto::Digest::RIPEMD160;
   return std::nullopt;
+}
+
+// The refid a source at this address gives us when it is the system peer.
+std::uint32_t address_refid(const wire::Address& address) {
+  if (address.is_v4()) {
+    const auto o = address.octets();
+    return (std::uint32_t{o[0]} << 24) | (std::uint32_t{o[1]} << 16) | (std::uint32_t{o[2]} << 8) | o[3];
+  }
+  // RFC 5905 §7.3: an IPv6 source's refid is the first four octets of the
+  // MD5 hash of its address.
+  const auto h = crypto::hash(crypto::Digest::MD5, address.octets());
+  return (std::uint32_t{h[0]} << 24) | (std::uint32_t{h[1]} << 16) | (std::uint32_t{h[2]} << 8) | h[3];
 }
 
 std::uint32_t refid_from_config(const std::string& text) {
@@ -141,11 +155,38 @@ Result<std::unique_ptr<Daemon>, StartupError> Daemon::create(const config::Confi
     if (e == "ntp")
       d->log("enable ntp: clock discipline is not available in autokeyd; the system clock is left alone");
   }
+  if (config.leapfile) d->load_leapfile(*config.leapfile);
   if (config.crypto) {
     if (auto st = d->setup_crypto(); !st) return Err{st.error()};
   }
   if (auto st = d->setup_sources(); !st) return Err{st.error()};
   return d;
+}
+
+void Daemon::load_leapfile(const std::string& path) {
+  // ntpd goes on without a leap file it cannot use, with a log line.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    log("leapfile " + path + ": cannot be read; no leap-second table");
+    return;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto table = parse_leapfile(text);
+  if (!table) {
+    log("leapfile " + path + ": " + message(table.error()) + "; no leap-second table");
+    return;
+  }
+  leap_table_ = *table;
+  log("leapfile " + path + ": " + std::to_string(table->transitions) + " transitions, TAI offset " +
+      std::to_string(table->tai_offset) + " s, expires " + std::to_string(table->expiry));
+}
+
+std::optional<core::LeapValues> Daemon::leap_values() const {
+  // The host's values once crypto runs (they may have come from a peer's
+  // LEAP response, digest §5.5); else the leap file's.
+  if (engine_ && engine_->host().leap().tai_offset != 0) return engine_->host().leap();
+  if (leap_table_) return leap_table_->values();
+  return std::nullopt;
 }
 
 Status<StartupError> Daemon::setup_crypto() {
@@ -172,6 +213,8 @@ Status<StartupError> Daemon::setup_crypto() {
     else log("crypto_config: invalid digest name " + *c.digest);  // ntpd keeps MD5
   }
   if (config_.revoke) ho.revoke_log2 = static_cast<unsigned>(*config_.revoke);
+  // RFC 5906 §10.5: the LEAP values this host signs come from its leap file.
+  if (leap_table_) ho.leap = leap_table_->values();
 
   auto loaded = keys::load_keys_dir(ko);
   if (!loaded) {
@@ -208,7 +251,29 @@ Status<StartupError> Daemon::setup_crypto() {
   // Client-mode requests are answered here, with the time service's header
   // (real timestamps, stratum, refid) and the engine's stateless responder.
   eo.serve = false;
+  // Ephemeral associations (a symmetric-passive peer, a broadcast client's
+  // server) verify with the top-level `ident` group, else `crypto ident`
+  // (operator-surface §3.4), using whichever client parameters we hold.
+  const std::optional<std::string> passive_group = config_.ident ? config_.ident : c.ident;
+  if (passive_group) {
+    eo.passive_ident = *passive_group;
+    eo.passive_scheme = host->iff_par() ? core::Scheme::Iff
+                        : host->gq_par() ? core::Scheme::Gq
+                        : host->mv_par() ? core::Scheme::Mv
+                                         : core::Scheme::Tc;
+  }
+  // ntpd mobilizes a symmetric-passive association for an authenticated
+  // symmetric-active peer unless `restrict ... nopeer` says otherwise
+  // (checked per packet in handle_datagram).
+  eo.accept_symmetric_passive = true;
+  eo.broadcast_client = config_.broadcastclient;
+  // --poll N paces the associations the engine mobilizes too.
+  if (env_.poll_log2) eo.passive_poll_log2 = static_cast<unsigned>(*env_.poll_log2);
   engine_ = std::make_unique<core::Engine>(std::move(host).value(), eo);
+  // Every packet the engine sends carries the time service's header
+  // (RFC 5905 §7.3), stamped before its MAC is computed.
+  engine_->set_header_provider(
+      [this](const core::HeaderContext& hc, wire::NtpHeader& h) { provide_header(hc, h); });
 
   const std::uint32_t flags = engine_->host().status().raw;
   std::snprintf(buf, sizeof buf, "setup 0x%x host ", flags);
@@ -247,10 +312,10 @@ Endpoint Daemon::local_towards(const wire::Address& remote) const {
 
 Status<StartupError> Daemon::setup_sources() {
   const NtpTimestamp start = now();
-  if (config_.broadcastclient)
+  if (config_.broadcastclient && !engine_)
     return Err{StartupError{StartupErrorCode::AssociationNotSupported,
-                            "broadcastclient: listening to broadcasts is not run by autokeyd yet; "
-                            "use `server ADDR autokey` for the same server"}};
+                            "broadcastclient: autokeyd listens to Autokey broadcasts only; add a `crypto` line "
+                            "(and the keys it needs), or use `server ADDR` for the same server"}};
   for (const auto& a : config_.associations) {
     const std::string where = env_.config_name + ":" + std::to_string(a.line) + ": ";
     auto s = std::make_unique<Source>();
@@ -307,36 +372,36 @@ Status<StartupError> Daemon::setup_sources() {
       continue;
     }
 
-    if (a.kind != config::AssociationKind::Server)
+    const std::string kind_name(config::association_kind_name(a.kind));
+    const bool autokey = a.autokey || (a.key && *a.key > 65535);
+    if (a.kind == config::AssociationKind::Pool || a.kind == config::AssociationKind::ManycastClient)
       return Err{StartupError{StartupErrorCode::AssociationNotSupported,
-                              where + std::string(config::association_kind_name(a.kind)) + " " + a.address +
-                                  ": only `server` associations are run by autokeyd so far"}};
+                              where + kind_name + " " + a.address +
+                                  ": pool and manycast are not run by autokeyd; list each server with `server`"}};
+    if ((a.kind == config::AssociationKind::Peer || a.kind == config::AssociationKind::Broadcast) && !autokey)
+      return Err{StartupError{StartupErrorCode::AssociationNotSupported,
+                              where + kind_name + " " + a.address +
+                                  ": autokeyd runs symmetric and broadcast associations with Autokey only; add "
+                                  "`autokey` (and a `crypto` line)"}};
     auto address = wire::Address::parse(a.address);
     if (!address)
       return Err{StartupError{StartupErrorCode::AddressNotNumeric,
-                              where + "server " + a.address + ": autokeyd needs a numeric IPv4 or IPv6 address"}};
+                              where + kind_name + " " + a.address + ": autokeyd needs a numeric IPv4 or IPv6 address"}};
     s->remote = Endpoint{*address, a.port.value_or(123)};
     s->local = local_towards(*address);
-    if (address->is_v4()) {
-      const auto o = address->octets();
-      pc.address_refid = (std::uint32_t{o[0]} << 24) | (std::uint32_t{o[1]} << 16) | (std::uint32_t{o[2]} << 8) | o[3];
-    } else {
-      // RFC 5905 §7.3: an IPv6 source's refid is the first four octets of
-      // the MD5 hash of its address.
-      const auto h = crypto::hash(crypto::Digest::MD5, address->octets());
-      pc.address_refid = (std::uint32_t{h[0]} << 24) | (std::uint32_t{h[1]} << 16) | (std::uint32_t{h[2]} << 8) | h[3];
-    }
-    const bool autokey = a.autokey || (a.key && *a.key > 65535);
+    pc.address_refid = address_refid(*address);
     if (autokey && !engine_)
       return Err{StartupError{StartupErrorCode::AutokeyNotConfigured,
-                              where + "server " + a.address +
+                              where + kind_name + " " + a.address +
                                   " autokey: Autokey not configured; add a `crypto` line (and the keys it needs)"}};
     s->peer_id = time_.add_peer(pc, start);
     if (autokey) {
       core::PeerConfig ec;
       ec.remote = *address;
       ec.local = s->local.address;
-      ec.mode = core::PeerMode::Client;
+      ec.mode = a.kind == config::AssociationKind::Peer        ? core::PeerMode::SymmetricActive
+                : a.kind == config::AssociationKind::Broadcast ? core::PeerMode::BroadcastServer
+                                                               : core::PeerMode::Client;
       ec.poll_log2 = static_cast<unsigned>(pc.minpoll);
       if (a.ident) {
         ec.ident = *a.ident;
@@ -351,7 +416,7 @@ Status<StartupError> Daemon::setup_sources() {
       auto id = engine_->mobilize(ec, static_cast<std::uint32_t>(start >> 32));
       if (!id)
         return Err{StartupError{StartupErrorCode::AssociationRefused,
-                                where + "server " + a.address + " autokey: " + core::message(id.error()) +
+                                where + kind_name + " " + a.address + " autokey: " + core::message(id.error()) +
                                     (a.ident ? " (ident " + *a.ident + ": install ntpkey_iffpar_" + *a.ident +
                                                    " from the server's autokey-keygen -e output in keysdir)"
                                              : std::string())}};
@@ -495,6 +560,9 @@ std::vector<Datagram> Daemon::handle_timer() {
     }
   }
   if (engine_) {
+    // A clock that just synchronized signs the host values first, so the
+    // association's packets of this tick already show TAI (digest §4).
+    check_synchronization(out);
     const std::uint32_t sec = static_cast<std::uint32_t>(t >> 32);
     while (!engine_timers_.empty() && engine_timers_.top() <= sec) engine_timers_.pop();
     engine_->host().on_revoke_timer(sec);
@@ -529,25 +597,129 @@ hw::Timespec Daemon::next_wakeup() const {
 
 // ---- engine actions ---------------------------------------------------------------
 
+void Daemon::provide_header(const core::HeaderContext& c, wire::NtpHeader& h) {
+  const NtpTimestamp t = now();
+  if (c.mode == core::PeerMode::BroadcastServer) {
+    // RFC 5905 §9.2 broadcast: origin and receive zero (bcast fixture).
+    h = timesvc::make_broadcast(time_.system(), h.poll, t);
+    return;
+  }
+  Source* s = find_by_assoc(static_cast<std::uint16_t>(c.assoc_id));
+  if (!s) return;  // an association we hold no source for keeps the engine's header
+  const wire::Mode mode = c.mode == core::PeerMode::SymmetricActive    ? wire::Mode::SymmetricActive
+                          : c.mode == core::PeerMode::SymmetricPassive ? wire::Mode::SymmetricPassive
+                                                                       : wire::Mode::Client;
+  // Origin and receive echo the peer's last packet (what a symmetric peer
+  // measures with); transmit is now; the peer's poll state advances.
+  h = time_.make_request(s->peer_id, t, mode);
+}
+
+void Daemon::time_sample(Source& s, const core::Sample& sample, NtpTimestamp arrival) {
+  s.peer_mode = sample.mode;
+  timesvc::Peer& peer = time_.peer(s.peer_id);
+  const bool symmetric =
+      sample.mode == wire::Mode::SymmetricActive || sample.mode == wire::Mode::SymmetricPassive;
+  // RFC 5906 §13 / digest §9.3: only proventic packets reach the clock.
+  if (!sample.proventic) {
+    // RFC 5905 §8: a symmetric peer's timestamps are still saved, so that
+    // our next packet echoes them and its next one can be measured.
+    if (symmetric && sample.header.transmit_ts != 0) {
+      peer.exchange().last_received = sample.header.transmit_ts;
+      peer.exchange().last_arrival = arrival;
+    }
+    return;
+  }
+  const bool was_reachable = peer.reach() != 0;
+  Result<timesvc::Measurement, timesvc::OnWireError> m = Err{timesvc::OnWireError::ZeroTransmit};
+  if (sample.mode == wire::Mode::Broadcast) {
+    // RFC 5905 §8 broadcast: T3 - T4 plus half the round trip, taken from
+    // the unicast volley when it measured one, else `broadcastdelay`
+    // (ntpd's default 4 ms).
+    const double delay = peer.has_sample() && peer.delay() > 0 ? peer.delay() : config_.broadcastdelay.value_or(0.004);
+    m = timesvc::receive_broadcast(sample.header, arrival, peer.exchange(), delay, time_.config().precision);
+    if (m) {
+      peer.set_flash(0);
+      peer.mark_reached();
+      peer.update_from_header(sample.header);
+      // Newest-sample filter order without discipline, as TimeService::receive.
+      const auto order = time_.config().discipline && time_.system().synchronized() ? timesvc::FilterOrder::MinimumDelay
+                                                                                     : timesvc::FilterOrder::Newest;
+      if (peer.clock_filter(*m, arrival, time_.config().precision, order)) time_.clock_select(arrival);
+    } else {
+      peer.set_flash(timesvc::flash_bit(m.error()));
+    }
+  } else {
+    m = time_.receive(s.peer_id, sample.header, arrival);
+    if (!m && symmetric &&
+        (m.error() == timesvc::OnWireError::Bogus || m.error() == timesvc::OnWireError::ProtocolUnsynchronized)) {
+      // RFC 5905 §8: in symmetric modes the peer's transmit and our arrival
+      // are kept even when the packet cannot be measured (crossing packets,
+      // or a peer that has not heard us yet).
+      peer.exchange().last_received = sample.header.transmit_ts;
+      peer.exchange().last_arrival = arrival;
+    }
+  }
+  if (m) {
+    if (!was_reachable) s.event(kEventReachable);
+    peerstats(s);
+  } else {
+    log_network(s.label + ": sample not used: " + std::string(timesvc::message(m.error())));
+  }
+}
+
+void Daemon::adopt_engine_associations(const std::optional<Endpoint>& from) {
+  if (!engine_) return;
+  const NtpTimestamp t = now();
+  for (const auto& v : engine_->associations()) {
+    if (find_by_assoc(static_cast<std::uint16_t>(v.assoc_id))) continue;
+    const core::Association* a = engine_->association(v.assoc_id);
+    if (!a) continue;
+    // A symmetric-passive peer or a broadcast server the engine mobilized
+    // for the packet just received: it answers from the port it sent from.
+    auto s = std::make_unique<Source>();
+    s->kind = SourceKind::Autokey;
+    s->ephemeral = true;
+    s->label = a->config.remote.to_string();
+    s->remote = Endpoint{a->config.remote, from && from->address == a->config.remote ? from->port : std::uint16_t{123}};
+    s->local = Endpoint{a->config.local, port_};
+    s->assoc_id = static_cast<std::uint16_t>(v.assoc_id);
+    s->forced_next_poll = t;
+    s->next_device_read = t;
+    if (a->config.mode == core::PeerMode::SymmetricPassive || a->config.mode == core::PeerMode::BroadcastClient)
+      s->ident = a->config.ident.empty() ? std::nullopt : std::optional<std::string>(a->config.ident);
+    timesvc::PeerConfig pc;
+    pc.label = s->label;
+    pc.minpoll = pc.maxpoll = static_cast<int>(a->config.poll_log2);
+    pc.address_refid = address_refid(a->config.remote);
+    s->peer_id = time_.add_peer(pc, t);
+    time_.peer(s->peer_id).hold_burst(true);
+    s->event(kEventMobilize);
+    log("mobilized " + std::string(core::to_string(a->config.mode)) + " association " +
+        std::to_string(v.assoc_id) + " for " + s->remote.to_string());
+    sources_.push_back(std::move(s));
+  }
+}
+
+void Daemon::forget_source(std::uint16_t assoc_id) {
+  // The time-service peer stays (its index is stable) but nothing feeds it
+  // any more; the mode-6 view no longer lists the association.
+  sources_.erase(std::remove_if(sources_.begin(), sources_.end(),
+                                [&](const auto& s) { return s->assoc_id == assoc_id && s->ephemeral; }),
+                 sources_.end());
+}
+
 void Daemon::run_actions(std::vector<core::Action> actions, std::vector<Datagram>& out,
-                         const std::optional<wire::NtpHeader>& received, NtpTimestamp arrival) {
+                         const std::optional<Endpoint>& from, NtpTimestamp arrival) {
+  // The engine has processed the packet: any association it mobilized for
+  // it exists now and gets its source before its actions are run.
+  if (from) adopt_engine_associations(from);
   for (auto& action : actions) {
     if (auto* send = std::get_if<core::Send>(&action)) {
+      // The header is already the time service's (provide_header), so the
+      // transmit timestamp is the real send time T1 (RFC 5905 §8).
       Source* s = find_autokey_source(send->to);
       Endpoint to{send->to, s ? s->remote.port : std::uint16_t{123}};
-      Endpoint from{send->from, port_};
-      if (s) {
-        // Remember the engine's transmit timestamp and the real send time;
-        // the time service's poll state advances with every request.
-        wire::Reader r(send->bytes);
-        if (auto h = wire::NtpHeader::parse(r); h && h->mode_enum() == wire::Mode::Client) {
-          const NtpTimestamp t1 = now();
-          s->engine_xmt = h->transmit_ts;
-          s->real_xmt = t1;
-          (void)time_.make_request(s->peer_id, t1);
-        }
-      }
-      out.push_back(Datagram{std::move(send->bytes), to, from});
+      out.push_back(Datagram{std::move(send->bytes), to, Endpoint{send->from, port_}});
     } else if (auto* timer = std::get_if<core::SetTimer>(&action)) {
       engine_timers_.push(timer->at);
     } else if (auto* l = std::get_if<core::Log>(&action)) {
@@ -573,20 +745,11 @@ void Daemon::run_actions(std::vector<core::Action> actions, std::vector<Datagram
       log(std::string(buf) + "(" + wire::flag_names(ce->new_flags & 0xffffu) + "): " + ce->text);
     } else if (auto* sample = std::get_if<core::Sample>(&action)) {
       Source* s = find_by_assoc(static_cast<std::uint16_t>(sample->assoc_id));
-      if (!s || !received) continue;
+      if (!s) continue;
       s->authentic = true;
-      // RFC 5906 §13 / digest §9.3: only proventic packets reach the clock.
-      if (!sample->proventic) continue;
-      wire::NtpHeader h = *received;
-      if (h.origin_ts != s->engine_xmt) continue;  // the engine matched it; belt and braces
-      h.origin_ts = s->real_xmt;
-      const bool was_reachable = time_.peer(s->peer_id).reach() != 0;
-      if (auto m = time_.receive(s->peer_id, h, arrival)) {
-        if (!was_reachable) s->event(kEventReachable);
-        peerstats(*s);
-      } else {
-        log_network(s->label + ": sample not used: " + std::string(timesvc::message(m.error())));
-      }
+      time_sample(*s, *sample, arrival);
+    } else if (auto* gone = std::get_if<core::Demobilize>(&action)) {
+      forget_source(static_cast<std::uint16_t>(gone->assoc_id));
     }
   }
 }
@@ -675,13 +838,25 @@ std::vector<Datagram> Daemon::handle_datagram(wire::ByteView bytes, const Endpoi
       if (s->kind == SourceKind::Network) {
         network_reply(*s, bytes, to, arrival);
       } else if (s->kind == SourceKind::Autokey && engine_) {
-        std::optional<wire::NtpHeader> h;
-        wire::Reader r(bytes);
-        if (auto parsed = wire::NtpHeader::parse(r)) h = *parsed;
         s->authentic = false;
         run_actions(engine_->handle_datagram(bytes, from.address, to.address, static_cast<std::uint32_t>(arrival >> 32)),
-                    out, h, arrival);
+                    out, from, arrival);
       }
+      break;
+    }
+    case wire::Mode::SymmetricActive:
+    case wire::Mode::SymmetricPassive:
+    case wire::Mode::Broadcast: {
+      // Autokey peers and broadcasts (RFC 5906 §9.5-§9.6): the engine
+      // authenticates them and mobilizes a passive peer or a broadcast
+      // client association when the configuration allows it.
+      if (!engine_) break;
+      if (mode != wire::Mode::Broadcast && restricted("nopeer") && !find_autokey_source(from.address)) break;
+      if (mode == wire::Mode::Broadcast)
+        engine_->set_broadcast_unicast_local(local_towards(from.address).address);
+      if (Source* s = find_autokey_source(from.address)) s->authentic = false;
+      run_actions(engine_->handle_datagram(bytes, from.address, to.address, static_cast<std::uint32_t>(arrival >> 32)),
+                  out, from, arrival);
       break;
     }
     case wire::Mode::Control: {
@@ -692,7 +867,7 @@ std::vector<Datagram> Daemon::handle_datagram(wire::ByteView bytes, const Endpoi
       return out;
     }
     default:
-      break;  // symmetric, broadcast, mode 7: not served
+      break;  // mode 7 (ntpdc) and reserved modes: not served
   }
   check_synchronization(out);
   return out;
@@ -724,7 +899,14 @@ void Daemon::server_reply(wire::ByteView bytes, const Endpoint& from, const Endp
     ctx.server = to.address;
     // crypto_time(): 0 until this host is synchronized (digest §3.5).
     ctx.now = engine_->synchronized() ? static_cast<std::uint32_t>(arrival >> 32) : 0;
+    // Digest §5.4, §10.2: a broadcast client's AUTO request names our
+    // broadcast association.
+    ctx.autokey_values = [this](std::uint32_t assoc_id) { return engine_->broadcast_values(assoc_id); };
     const core::ServerReply plan = core::plan_server_reply(*request, ctx, engine_->host());
+    if (plan.drop) {
+      log_network("request from " + from.to_string() + " dropped: " + core::message(*plan.answer->reason));
+      return;
+    }
     if (auto st = core::finish_server_reply(reply, plan, ctx, engine_->host()); !st) {
       log_network("reply to " + from.to_string() + " not built: " + std::string(wire::message(st.error())));
       return;
@@ -769,7 +951,11 @@ std::optional<SourceView> Daemon::source(std::uint16_t assoc_id) const {
   v.status = status_word(*s);
   v.ident = s->ident;
   if (s->kind == SourceKind::Autokey && engine_) {
-    if (const core::Association* a = engine_->association(s->assoc_id)) v.autokey = core::view_of(*a, engine_->synchronized());
+    if (const core::Association* a = engine_->association(s->assoc_id)) {
+      v.autokey = core::view_of(*a, engine_->synchronized());
+      v.mode = a->config.mode;
+      if (s->peer_mode) v.peer_mode = static_cast<std::uint8_t>(*s->peer_mode);
+    }
   }
   return v;
 }

@@ -7,8 +7,10 @@
 //
 // Behind it sit the RFC 5905 time service (timesvc/), which selects and
 // follows the configured sources and fills every header we send, and the
-// Autokey engine (core/), which runs each `server ADDR autokey` association
-// and authenticates every packet. Reference clocks come from hw/. The
+// Autokey engine (core/), which runs each `server|peer|broadcast ADDR
+// autokey` association (and the passive peers and broadcast clients it
+// mobilizes) and authenticates every packet; the engine asks the time
+// service for the header of each packet it sends. Reference clocks come from hw/. The
 // daemon never adjusts the system clock: it has no discipline at all and
 // behaves as ntpd with `disable ntp` (it selects, follows and serves).
 //
@@ -31,6 +33,7 @@
 #include "core/engine.h"
 #include "core/host.h"
 #include "daemon/endpoint.h"
+#include "daemon/leapfile.h"
 #include "daemon/output.h"
 #include "hw/refclock.h"
 #include "timesvc/system.h"
@@ -70,7 +73,7 @@ enum class StartupErrorCode : std::uint8_t {
   HostCredentialsRefused,    // the host key / certificate pair cannot be used (e.g. not self-signed)
   AddressNotNumeric,         // server/peer address is not an IP address (no DNS here)
   RefclockNotSupported,      // a 127.127.T.U driver hw/ does not provide
-  AssociationNotSupported,   // peer/broadcast/pool/manycast: not run by this daemon yet
+  AssociationNotSupported,   // pool/manycast, or peer/broadcast without Autokey: not run
   AssociationRefused,        // the Autokey engine refused the association (see detail)
   NoClock,                   // Environment without clock or output (programming error)
 };
@@ -94,6 +97,8 @@ struct SourceView {
   std::size_t peer_id = 0;         // time-service peer index
   std::uint16_t status = 0;        // mode-6 peer status word
   std::optional<core::AssociationView> autokey;  // Autokey sources
+  std::optional<core::PeerMode> mode;            // Autokey sources: client, symmetric, broadcast
+  std::optional<std::uint8_t> peer_mode;         // mode of the peer's last authentic packet
   std::optional<std::string> ident;              // `ident NAME` of the association
 };
 
@@ -131,18 +136,32 @@ class Daemon {
   // Mode-6 system status word (LI, clock source, event count, last event).
   std::uint16_t system_status() const;
   const hw::Clock& clock() const { return *env_.clock; }
+  // Leap values (TAI offset, era start, expiry; NTP seconds, low 32 bits):
+  // the host's when Autokey runs and has some, else the `leapfile`'s.
+  std::optional<core::LeapValues> leap_values() const;
+  // The `leapfile` was read and parsed.
+  bool has_leap_table() const { return leap_table_.has_value(); }
 
  private:
   struct Source;
   Daemon(const config::Config& config, Environment env);
   Status<StartupError> setup_crypto();
+  void load_leapfile(const std::string& path);
   Status<StartupError> setup_sources();
   std::uint16_t fresh_assoc_id();
 
   timesvc::NtpTimestamp now() const;
   std::uint32_t now_seconds() const;
+  // `from`: the datagram the actions answer, if any (nullopt for timers).
   void run_actions(std::vector<core::Action> actions, std::vector<Datagram>& out,
-                   const std::optional<wire::NtpHeader>& received, timesvc::NtpTimestamp arrival);
+                   const std::optional<Endpoint>& from, timesvc::NtpTimestamp arrival);
+  // The engine's header provider: the time service's header for each packet.
+  void provide_header(const core::HeaderContext& c, wire::NtpHeader& h);
+  // An authenticated packet's timestamps into the time service, by mode.
+  void time_sample(Source& s, const core::Sample& sample, timesvc::NtpTimestamp arrival);
+  // Sources for associations the engine mobilized by itself.
+  void adopt_engine_associations(const std::optional<Endpoint>& from);
+  void forget_source(std::uint16_t assoc_id);
   void check_synchronization(std::vector<Datagram>& out);
   void server_reply(wire::ByteView bytes, const Endpoint& from, const Endpoint& to,
                     timesvc::NtpTimestamp arrival, std::vector<Datagram>& out);
@@ -166,6 +185,7 @@ class Daemon {
   std::uint16_t port_ = 123;
   timesvc::TimeService time_;
   std::unique_ptr<core::Engine> engine_;
+  std::optional<LeapTable> leap_table_;
   std::vector<std::unique_ptr<Source>> sources_;
   // Engine wake-ups it asked for (SetTimer), NTP seconds, earliest first.
   std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, std::greater<>> engine_timers_;

@@ -34,6 +34,8 @@ int bind_socket(int family, std::uint16_t port, std::string* why) {
   int rc;
   if (family == AF_INET) {
     ::setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    // `broadcast ADDR autokey` sends to a broadcast address (RFC 5906 §9.5).
+    ::setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
     sockaddr_in sa{};
     sa.sin_family = AF_INET;
     sa.sin_port = htons(port);
@@ -81,9 +83,11 @@ UdpSockets::~UdpSockets() {
 }
 
 std::optional<UdpSockets::Received> UdpSockets::receive(int fd) {
-  // RFC 5905 packets with Autokey fields stay far below this; larger
-  // datagrams are truncated and then refused by the parsers.
-  std::uint8_t buf[2048];
+  // Room for any UDP datagram, so nothing arrives cut short: an Autokey
+  // packet may reach wire::kMaxPacketLength (2120 octets: a SIGN or CERT
+  // with 2048-bit keys is ~2108), and anything longer must reach the parser
+  // whole to be refused with the right error rather than misread.
+  static thread_local std::uint8_t buf[65536];
   sockaddr_storage src{};
   alignas(cmsghdr) std::uint8_t control[256];
   iovec iov{buf, sizeof buf};
@@ -184,6 +188,9 @@ std::optional<wire::Address> local_address_for(const wire::Address& remote) {
   const int fd = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return std::nullopt;
   std::optional<wire::Address> result;
+  // A broadcast address is a valid destination too (`broadcast ADDR`).
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof one);
   const auto o = remote.octets();
   if (remote.is_v4()) {
     sockaddr_in sa{};

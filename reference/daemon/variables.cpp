@@ -117,7 +117,24 @@ std::optional<Value> DaemonVariables::system_variable(SystemVariable v) const {
     case SystemVariable::Update:
       if (!d_.last_update()) return std::nullopt;
       return control::calendar_from_ntp_seconds(d_.last_update());
-    default: return std::nullopt;  // leap table, smear, sys_var_list: not kept
+    // Leap values (operator-surface §4.6): `tai` once known; `leapsec` (the
+    // newest transition) and `expire` from the leap file or a peer's LEAP.
+    case SystemVariable::Tai: {
+      const auto l = d_.leap_values();
+      if (!l || l->tai_offset == 0) return std::nullopt;
+      return std::uint64_t{l->tai_offset};
+    }
+    case SystemVariable::Leapsec: {
+      const auto l = d_.leap_values();
+      if (!l || l->era_start == 0) return std::nullopt;
+      return control::calendar_from_ntp_seconds(l->era_start);
+    }
+    case SystemVariable::Expire: {
+      const auto l = d_.leap_values();
+      if (!l || l->expiry == 0) return std::nullopt;
+      return control::calendar_from_ntp_seconds(l->expiry);
+    }
+    default: return std::nullopt;  // smear, sys_var_list: not kept
   }
 }
 
@@ -159,8 +176,32 @@ std::optional<Value> DaemonVariables::peer_variable(std::uint16_t assoc_id, Peer
     case PeerVariable::Rec: return stamp(refclock ? p.update_time() : p.exchange().last_arrival);
     case PeerVariable::Reach: return control::Hex{p.reach()};
     case PeerVariable::Unreach: return std::uint64_t{0};
-    case PeerVariable::Hmode: return std::uint64_t{3};
-    case PeerVariable::Pmode: return std::uint64_t{refclock ? 0u : 4u};
+    // RFC 5905 §7.3 modes: ours (hmode) and the peer's (pmode); a broadcast
+    // client is ntpd's MODE_BCLIENT (6) listening to mode 5.
+    case PeerVariable::Hmode: {
+      if (!s->mode) return std::uint64_t{3};
+      switch (*s->mode) {
+        case core::PeerMode::SymmetricActive: return std::uint64_t{1};
+        case core::PeerMode::SymmetricPassive: return std::uint64_t{2};
+        case core::PeerMode::BroadcastServer: return std::uint64_t{5};
+        case core::PeerMode::BroadcastClient: return std::uint64_t{6};
+        case core::PeerMode::Client: break;
+      }
+      return std::uint64_t{3};
+    }
+    case PeerVariable::Pmode: {
+      if (refclock) return std::uint64_t{0};
+      if (s->peer_mode) return std::uint64_t{*s->peer_mode};  // as last heard
+      if (!s->mode) return std::uint64_t{4};
+      switch (*s->mode) {
+        case core::PeerMode::SymmetricActive: return std::uint64_t{2};
+        case core::PeerMode::SymmetricPassive: return std::uint64_t{1};
+        case core::PeerMode::BroadcastServer: return std::uint64_t{0};
+        case core::PeerMode::BroadcastClient: return std::uint64_t{5};
+        case core::PeerMode::Client: break;
+      }
+      return std::uint64_t{4};
+    }
     case PeerVariable::Hpoll: return std::int64_t(p.host_poll());
     case PeerVariable::Ppoll: return std::int64_t(p.peer_poll());
     case PeerVariable::Headway: return std::uint64_t{0};

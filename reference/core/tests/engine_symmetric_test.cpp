@@ -3,6 +3,8 @@
 // on one cookie.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "core/engine.h"
 #include "core/tests/engine_test_support.h"
 #include "core/tests/host_test_support.h"
@@ -161,6 +163,63 @@ TEST(SymmetricPeers, ForgedAssocRequestAndReplayedOldAutokeyValuesChangeNothing)
   EXPECT_EQ(a.association(ida)->flags, before.flags);
   EXPECT_EQ(a.association(ida)->remote_assoc, before.remote_assoc);
   EXPECT_EQ(a.association(ida)->pcookie, before.pcookie);
+}
+
+TEST(SymmetricPeers, ForgedActivePeersMobilizeAtMostMaxEphemeralAssociations) {
+  // Anyone can compute a cookie-0 MAC: a flood of "symmetric-active peers"
+  // from many addresses must not grow the association table without bound.
+  EngineOptions passive;
+  passive.accept_symmetric_passive = true;
+  passive.max_ephemeral = 4;
+  Engine b(peer_host("b", "peerb", "bpw", 42), passive);
+  (void)b.set_synchronized(kT0);
+  for (std::uint8_t i = 1; i <= 50; ++i) {
+    const wire::Address forger = wire::Address::v4({10, 66, 0, i});
+    wire::AssocRequest r;
+    static_cast<wire::AssocMessage&>(r) = b.host().assoc_message(1000u + i);  // any name will do
+    r.name = "forger" + std::to_string(i) + "@grp";
+    wire::Packet p;
+    p.header.mode = 1;
+    p.fields.push_back(r.to_field());
+    const std::uint32_t kid = 0x40000000u + i;
+    const auto sk = crypto::session_key(forger, peerb(), kid, 0);
+    wire::Writer w;
+    (void)p.header.serialize(w);
+    for (const auto& ef : p.fields) (void)ef.serialize(w);
+    p.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w.take())};
+    (void)b.handle_datagram(*p.serialize(), forger, peerb(), kT0 + i);
+  }
+  EXPECT_EQ(b.associations().size(), 4u);
+}
+
+TEST(SymmetricPeers, BothCompleteAgainAfterOnePeerRestarts) {
+  // Issue 4: symmetric peers keep running across a restart of one side. The
+  // restarted peer has a new association ID and cookie half; its ASSOC
+  // request for another ID changes nothing at the other side (property 8),
+  // which starts over only after polls without an authentic packet.
+  Engine a(peer_host("a", "peera", "apw", 39));
+  std::optional<Engine> b;
+  b.emplace(peer_host("b", "peerb", "bpw", 40));
+  (void)a.set_synchronized(kT0);
+  (void)b->set_synchronized(kT0);
+  const auto ida = *a.mobilize(towards(peerb(), peera(), PeerMode::SymmetricActive), kT0);
+  auto idb = *b->mobilize(towards(peera(), peerb(), PeerMode::SymmetricActive), kT0 + 3);
+  Net net(39);
+  net.add(a, peera());
+  net.add(*b, peerb());
+  auto both = [&] { return flags_of(a, ida) == want_for(*b) && flags_of(*b, idb) == want_for(a); };
+  auto t = net.run(kT0, kT0 + 1200, both);
+  ASSERT_TRUE(both());
+  const std::uint32_t old_cookie = a.association(ida)->pcookie;
+  // b's process restarts: all state lost (same address, same keys).
+  b.emplace(peer_host("b", "peerb", "bpw", 41));
+  (void)b->set_synchronized(t + 1);
+  idb = *b->mobilize(towards(peera(), peerb(), PeerMode::SymmetricActive), t + 1);
+  t = net.run(t + 1, t + 3600, [&] { return a.association(ida)->restarts > 0 && both(); });
+  EXPECT_TRUE(both()) << std::hex << "a " << flags_of(a, ida) << " b " << flags_of(*b, idb);
+  EXPECT_GE(a.association(ida)->restarts, 1u);
+  EXPECT_EQ(a.association(ida)->pcookie, b->association(idb)->pcookie);
+  EXPECT_NE(a.association(ida)->pcookie, old_cookie);
 }
 
 }  // namespace

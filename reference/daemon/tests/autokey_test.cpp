@@ -335,3 +335,44 @@ TEST(AutokeyClient, CompletesOverIpv6AndTakesItsRefidFromTheAddressHash) {
 
 }  // namespace
 }  // namespace ak::daemon
+
+namespace ak::daemon {
+namespace {
+
+// Issue 4: associations keep running across a server restart. The restarted
+// server has a new random cookie seed, so the client's cookie no longer
+// works: the server's crypto-NAKs are only logged (anyone can forge one,
+// security-history §4 property 8); the client starts over after polls
+// without an authentic reply and completes again with a fresh cookie.
+TEST(ServerRestart, ClientAutokeydCompletesAgainWithANewCookie) {
+  Network net;
+  auto server = net.start("servername", "10.123.0.1", parse(testing::server_config()), 1, 61);
+  auto client = net.start("clientname", "10.123.0.2", parse(testing::client_config()), 1, 62);
+  ASSERT_TRUE(server.ok()) << server.error().message;
+  ASSERT_TRUE(client.ok()) << client.error().message;
+  const Daemon& c = *(*client)->daemon;
+  net.run(60, [&] { return client_flags(c) == 0x87f23u; });
+  ASSERT_EQ(client_flags(c), 0x87f23u);
+  const std::uint16_t id = c.sources()[0].assoc_id;
+  const std::uint32_t cookie = c.engine()->association(id)->pcookie;
+  ASSERT_TRUE(net.restart(*server, parse(testing::server_config()), 1, 63).ok());
+  // First the old cookie fails: crypto-NAKs, no state change.
+  net.run(6);
+  EXPECT_EQ(client_flags(c), 0x87f23u);
+  EXPECT_EQ(c.engine()->association(id)->restarts, 0u);
+  EXPECT_TRUE(std::any_of((*client)->output.logs.begin(), (*client)->output.logs.end(),
+                          [](const std::string& l) { return l.find("CryptoNak") != std::string::npos; }));
+  // Then the silence restart and a whole new dance.
+  net.run(120, [&] { return c.engine()->association(id)->restarts > 0 && client_flags(c) == 0x87f23u; });
+  const core::Association* a = c.engine()->association(id);
+  ASSERT_NE(a, nullptr);
+  EXPECT_GE(a->restarts, 1u);
+  EXPECT_EQ(client_flags(c), 0x87f23u);
+  EXPECT_NE(a->pcookie, cookie);
+  EXPECT_EQ(a->pcookie, (*server)->daemon->engine()->host().server_cookie(*wire::Address::parse("10.123.0.2"),
+                                                                          *wire::Address::parse("10.123.0.1")));
+  EXPECT_TRUE(c.time_service().system().synchronized());
+}
+
+}  // namespace
+}  // namespace ak::daemon

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,6 +46,7 @@ inline config::Config parse(const std::string& text) {
 struct Node {
   std::string name;
   wire::Address address;
+  std::vector<wire::Address> also;  // broadcast addresses it listens on
   MemoryOutput output;
   std::unique_ptr<Daemon> daemon;
 };
@@ -76,6 +78,25 @@ class Network {
     return nodes_.back().get();
   }
 
+  // Stops node's daemon and starts a new one in its place (same address),
+  // as a restarted process: all state lost, keys read again.
+  Status<StartupError> restart(Node* node, const config::Config& cfg, std::optional<int> poll_log2 = 1,
+                               std::uint64_t seed = 99) {
+    Environment env;
+    env.clock = &clock_;
+    env.output = &node->output;
+    env.random = test_random(seed);
+    env.system_host = node->name;
+    const wire::Address mine = node->address;
+    env.local_address_for = [mine](const wire::Address&) { return std::optional<wire::Address>(mine); };
+    env.poll_log2 = poll_log2;
+    node->daemon.reset();
+    auto d = Daemon::create(cfg, env);
+    if (!d) return Err{d.error()};
+    node->daemon = std::move(d).value();
+    return Ok{};
+  }
+
   // Advances the timeline in `step` seconds for `seconds`, running every
   // daemon's timers and delivering every datagram (1 ms in flight). Stops
   // early when `done` says so.
@@ -95,9 +116,14 @@ class Network {
       std::vector<Datagram> next;
       for (auto& d : datagrams) {
         ++delivered_;
+        if (record_wire) wire_log.push_back(d);
         clock_.advance_ns(1'000'000);
         for (auto& n : nodes_) {
-          if (n->address == d.to.address && n->daemon->port() == d.to.port) {
+          // A broadcast reaches every listener but its sender.
+          const bool mine = n->address == d.to.address ||
+                            (std::find(n->also.begin(), n->also.end(), d.to.address) != n->also.end() &&
+                             !(n->address == d.from.address));
+          if (mine && n->daemon->port() == d.to.port) {
             auto replies = n->daemon->handle_datagram(d.bytes, d.from, d.to);
             for (auto& r : replies) next.push_back(std::move(r));
           }
@@ -108,6 +134,9 @@ class Network {
   }
 
   std::size_t delivered() const { return delivered_; }
+  bool record_wire = false;
+  // Datagrams in flight so far, for tests that look at the wire.
+  std::vector<Datagram> wire_log;
 
  private:
   hw::SimulatedClock clock_;

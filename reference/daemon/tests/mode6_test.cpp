@@ -1,7 +1,13 @@
 // Milestone 4: mode 6 on the daemon's socket, read the way ntpq reads it.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "daemon_test_support.h"
+#include "daemon/leapfile.h"
 #include "daemon/variables.h"
 #include "wire/control_message.h"
 #include "wire/flags.h"
@@ -205,6 +211,97 @@ TEST(Restrict, IgnoreWithMaskDropsEverythingFromThatNetwork) {
   const Endpoint me{*wire::Address::parse("10.0.0.1"), 123};
   EXPECT_TRUE((*d)->daemon->handle_datagram(*req, {*wire::Address::parse("10.9.9.9"), 4000}, me).empty());
   EXPECT_EQ((*d)->daemon->handle_datagram(*req, {*wire::Address::parse("10.8.9.9"), 4000}, me).size(), 1u);
+}
+
+}  // namespace
+}  // namespace ak::daemon
+
+// LEAP values: the server's `leapfile` gives the values it signs; the
+// client's LEAP exchange brings them over; both show tai/leapsec/expire in
+// mode 6 as ntpd does (operator-surface §4.6).
+namespace ak::daemon {
+namespace {
+
+constexpr const char* kLeapFile =
+    "# a leap-seconds.list extract\n"
+    "#$\t3913697179\n"
+    "#@\t4017513600\n"
+    "3644697600\t36\t# 1 Jul 2015\n"
+    "3692217600\t37\t# 1 Jan 2017\n";
+
+std::string write_leapfile() {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("autokeyd-leap-" + std::to_string(::getpid()) + ".list");
+  std::ofstream(path) << kLeapFile;
+  return path.string();
+}
+
+TEST(LeapFile, ParsesTheLastTransitionItsOffsetAndTheExpiry) {
+  auto t = parse_leapfile(kLeapFile);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->tai_offset, 37u);
+  EXPECT_EQ(t->last_transition, 3692217600u);
+  EXPECT_EQ(t->expiry, 4017513600u);
+  EXPECT_EQ(t->transitions, 2u);
+  EXPECT_EQ(t->values(), (core::LeapValues{37, 3692217600u, 4017513600u}));
+}
+
+TEST(LeapFile, RefusesFilesWithoutExpiryOrTransitionsOrWithBadNumbers) {
+  EXPECT_EQ(parse_leapfile("3692217600\t37\n").error(), LeapFileError::NoExpiry);
+  EXPECT_EQ(parse_leapfile("#@\t4017513600\n").error(), LeapFileError::NoTransitions);
+  EXPECT_EQ(parse_leapfile("#@\t4017513600\n36922x7600\t37\n").error(), LeapFileError::BadNumber);
+  EXPECT_EQ(parse_leapfile("#@\t4017513600\n3692217600\t37\n3644697600\t36\n").error(),
+            LeapFileError::NotIncreasing);
+}
+
+TEST(LeapValues, TravelFromTheServersLeapFileToTheClientAndShowInModeSix) {
+  const std::string leapfile = write_leapfile();
+  Network net;
+  auto s = net.start("servername", "10.123.0.1", parse(testing::server_config() + "leapfile " + leapfile + "\n"), 1, 7);
+  auto c = net.start("clientname", "10.123.0.2", parse(testing::client_config()), 1, 8);
+  std::filesystem::remove(leapfile);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  Daemon& client = *(*c)->daemon;
+  Daemon& server = *(*s)->daemon;
+  net.run(60, [&] {
+    auto v = client.sources();
+    return v.size() == 1 && v[0].autokey && (v[0].autokey->flags & wire::crypto_flag::kAll) == wire::crypto_flag::kAll;
+  });
+  ASSERT_EQ(client.sources()[0].autokey->flags, 0x87f23u);
+  // The client's association holds the verified words; its host adopted them.
+  ASSERT_TRUE(client.sources()[0].autokey->leap.has_value());
+  EXPECT_EQ(client.sources()[0].autokey->leap->tai_offset, 37u);
+  ASSERT_TRUE(client.leap_values().has_value());
+  EXPECT_EQ(*client.leap_values(), (core::LeapValues{37, 3692217600u, 4017513600u}));
+  EXPECT_TRUE(std::any_of((*c)->output.cryptostats.begin(), (*c)->output.cryptostats.end(), [](const std::string& l) {
+    return l.find("10.123.0.1 leap TAI offset 37 at 3692217600 expire 4017513600") != std::string::npos;
+  }));
+  for (Daemon* d : {&server, &client})
+    EXPECT_EQ(unwrap(ask(*d, 2, 0, "tai,leapsec,expire").data), "tai=37, leapsec=201701010000, expire=202704240000");
+  // In ntpd's default system variable list, after clk_wander.
+  const std::string all = unwrap(ask(client, 2, 0).data);
+  EXPECT_NE(all.find("tai=37, leapsec=201701010000, expire=202704240000"), std::string::npos) << all;
+}
+
+TEST(LeapValues, WithoutALeapFileNoneIsShown) {
+  Network net;
+  auto s = net.start("servername", "10.123.0.1", parse(testing::server_config()), 1, 9);
+  ASSERT_TRUE(s.ok());
+  net.run(2);
+  EXPECT_EQ(unwrap(ask(*(*s)->daemon, 2, 0, "tai,leapsec,expire").data), "");
+  EXPECT_FALSE((*s)->daemon->leap_values().has_value());
+}
+
+TEST(LeapValues, AnUnreadableLeapFileIsLoggedAndIgnored) {
+  Network net;
+  auto s = net.start("servername", "10.123.0.1",
+                     parse(testing::server_config() + "leapfile /nonexistent/leap-seconds.list\n"), 1, 10);
+  ASSERT_TRUE(s.ok());
+  EXPECT_FALSE((*s)->daemon->has_leap_table());
+  EXPECT_TRUE(std::any_of((*s)->output.logs.begin(), (*s)->output.logs.end(), [](const std::string& l) {
+    return l.find("leapfile /nonexistent/leap-seconds.list: cannot be read") != std::string::npos;
+  }));
 }
 
 }  // namespace

@@ -130,7 +130,7 @@ TEST(Refclock, LocalClockFudgeStratumAndRefidReachTheServedHeader) {
 namespace ak::daemon {
 namespace {
 
-TEST(Startup, RefusesBroadcastclientWithAMessage) {
+TEST(Startup, RefusesBroadcastclientWithoutCryptoWithAMessage) {
   testing::Network net;
   auto d = net.start("c", "10.0.0.2", testing::parse("broadcastclient\n"));
   ASSERT_FALSE(d.ok());
