@@ -8,14 +8,22 @@
 //   ak_crypto_bench --benchmark_min_time=0.2 --benchmark_format=json > run.json
 //   python3 bench/ratios.py run.json
 //
-// prints ours/OpenSSL per pair (docs/performance.md). Every loop checks its
-// result and stops with SkipWithError on failure: a baseline that fails fast
-// would otherwise give a meaningless ratio.
+// prints ours/OpenSSL per pair (docs/performance.md). A third twin,
+// BM_<Op>_Botan, does the same work through bare Botan 2 (no autokey code),
+// in the cheapest way Botan's public API allows for the same per-call
+// structure, so the run also shows ours/Botan (the adapter's own cost) and
+// Botan/OpenSSL (the library's). Every loop checks its result and stops with
+// SkipWithError on failure: a baseline that fails fast would otherwise give a
+// meaningless ratio.
 #include <benchmark/benchmark.h>
-#include <botan/auto_rng.h>
+#include <botan/ber_dec.h>
+#include <botan/der_enc.h>
 #include <botan/dl_group.h>
+#include <botan/hash.h>
 #include <botan/numthry.h>
+#include <botan/pubkey.h>
 #include <botan/rsa.h>
+#include <botan/system_rng.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
@@ -38,14 +46,14 @@ namespace {
 
 using ak::wire::Bytes;
 
+// The generator autokeyd's Host uses (core/host.cpp: system_random, the
+// kernel's getrandom). Ours and the bare-Botan twins draw from it alike.
+Botan::RandomNumberGenerator& rng() { return Botan::system_rng(); }
+
 // The shared objects below are deliberately never destroyed: Botan keeps
 // BigInt limbs in its own locked-memory pool, a static that is created on
 // first use and so would be torn down at exit before a static map created
 // earlier, whose destructor would then write into freed memory.
-Botan::RandomNumberGenerator& rng() {
-  static auto* r = new Botan::AutoSeeded_RNG;
-  return *r;
-}
 
 // One RSA key per size; Botan 2 refuses to generate 512-bit keys directly.
 const Botan::RSA_PrivateKey& rsa_key(std::size_t bits) {
@@ -116,6 +124,22 @@ void BM_SessionKeyId_OpenSSL(benchmark::State& state) {
 }
 BENCHMARK(BM_SessionKeyId_OpenSSL);
 
+// Bare Botan: one MD5 object kept, as Botan's documentation recommends.
+void BM_SessionKeyId_Botan(benchmark::State& state) {
+  auto md5 = Botan::HashFunction::create_or_throw("MD5");
+  std::uint32_t k = 0x202b4caf;
+  std::uint8_t d[16];
+  for (auto _ : state) {
+    ak::wire::Writer w;
+    w.bytes(kClient.octets()).bytes(kServer.octets()).u32(k).u32(0x8ac8a20a);
+    md5->update(w.data().data(), w.size());
+    md5->final(d);
+    k = (std::uint32_t{d[0]} << 24) | (std::uint32_t{d[1]} << 16) | (std::uint32_t{d[2]} << 8) | d[3];
+    benchmark::DoNotOptimize(k);
+  }
+}
+BENCHMARK(BM_SessionKeyId_Botan);
+
 // ---- MAC over a header plus one CERT-response-sized EF ----
 
 const Bytes kKey(16, 0x5a);
@@ -132,6 +156,19 @@ void BM_Mac_OpenSSL(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kPacket.size()));
 }
 BENCHMARK(BM_Mac_OpenSSL);
+
+void BM_Mac_Botan(benchmark::State& state) {
+  auto md5 = Botan::HashFunction::create_or_throw("MD5");
+  for (auto _ : state) {
+    md5->update(kKey.data(), kKey.size());
+    md5->update(kPacket.data(), kPacket.size());
+    Bytes out(16);
+    md5->final(out.data());
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kPacket.size()));
+}
+BENCHMARK(BM_Mac_Botan);
 
 // ---- RSA PKCS#1 v1.5 with MD5 over a value structure ----
 
@@ -168,6 +205,23 @@ void BM_RsaSign_OpenSSL(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_RsaSign_OpenSSL)->Arg(512)->Arg(1024)->Arg(2048);
+
+// Bare Botan with the OpenSSL twin's structure: a new PK_Signer per
+// signature (Botan sets up its blinding there).
+void BM_RsaSign_Botan(benchmark::State& state) {
+  const auto& key = rsa_key(static_cast<std::size_t>(state.range(0)));
+  const Bytes msg = ak::crypto::signed_octets(1, 2, kValue);
+  for (auto _ : state) {
+    Botan::PK_Signer signer(key, rng(), "EMSA3(MD5)");
+    const auto sig = signer.sign_message(msg.data(), msg.size(), rng());
+    if (sig.size() != key.get_n().bytes()) {
+      state.SkipWithError("PK_Signer failed");
+      break;
+    }
+    benchmark::DoNotOptimize(sig.data());
+  }
+}
+BENCHMARK(BM_RsaSign_Botan)->Arg(512)->Arg(1024)->Arg(2048);
 
 // The same with a ValueSigner kept across signatures (Botan's blinding set-up
 // paid once).
@@ -219,6 +273,23 @@ void BM_RsaSignKept_OpenSSL(benchmark::State& state) {
 }
 BENCHMARK(BM_RsaSignKept_OpenSSL)->Arg(512)->Arg(1024)->Arg(2048);
 
+// Bare Botan: one PK_Signer kept, the message octets built per signature as
+// ValueSigner does.
+void BM_RsaSignKept_Botan(benchmark::State& state) {
+  const auto& key = rsa_key(static_cast<std::size_t>(state.range(0)));
+  Botan::PK_Signer signer(key, rng(), "EMSA3(MD5)");
+  for (auto _ : state) {
+    const Bytes msg = ak::crypto::signed_octets(1, 2, kValue);
+    const auto sig = signer.sign_message(msg.data(), msg.size(), rng());
+    if (sig.size() != key.get_n().bytes()) {
+      state.SkipWithError("PK_Signer failed");
+      break;
+    }
+    benchmark::DoNotOptimize(sig.data());
+  }
+}
+BENCHMARK(BM_RsaSignKept_Botan)->Arg(512)->Arg(1024)->Arg(2048);
+
 void BM_RsaVerify(benchmark::State& state) {
   const auto& key = rsa_key(static_cast<std::size_t>(state.range(0)));
   const Bytes sig = *ak::crypto::sign_value(key, ak::crypto::Digest::MD5, 1, 2, kValue, rng());
@@ -251,6 +322,22 @@ void BM_RsaVerify_OpenSSL(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_RsaVerify_OpenSSL)->Arg(512)->Arg(1024)->Arg(2048);
+
+void BM_RsaVerify_Botan(benchmark::State& state) {
+  const auto& key = rsa_key(static_cast<std::size_t>(state.range(0)));
+  const Bytes msg = ak::crypto::signed_octets(1, 2, kValue);
+  const Bytes sig = *ak::crypto::sign_value(key, ak::crypto::Digest::MD5, 1, 2, kValue, rng());
+  for (auto _ : state) {
+    Botan::PK_Verifier verifier(key, "EMSA3(MD5)");
+    const bool ok = verifier.verify_message(msg.data(), msg.size(), sig.data(), sig.size());
+    if (!ok) {
+      state.SkipWithError("PK_Verifier rejected a good signature");
+      break;
+    }
+    benchmark::DoNotOptimize(ok);
+  }
+}
+BENCHMARK(BM_RsaVerify_Botan)->Arg(512)->Arg(1024)->Arg(2048);
 
 // ---- cookie: RSA-OAEP(SHA-1) of 4 octets ----
 
@@ -291,6 +378,26 @@ void BM_CookieEncrypt_OpenSSL(benchmark::State& state) {
 }
 BENCHMARK(BM_CookieEncrypt_OpenSSL)->Arg(512)->Arg(2048);
 
+// Bare Botan: decode the RSAPublicKey, build the key, encrypt (the key
+// object's constructor is where Botan sets up its Montgomery parameters).
+void BM_CookieEncrypt_Botan(benchmark::State& state) {
+  const auto der = *ak::crypto::encode_rsa_public_key(rsa_key(static_cast<std::size_t>(state.range(0))));
+  const std::uint8_t plain[4] = {0x8a, 0xc8, 0xa2, 0x0a};
+  for (auto _ : state) {
+    Botan::BigInt n, e;
+    Botan::BER_Decoder(der.data(), der.size()).start_cons(Botan::SEQUENCE).decode(n).decode(e).end_cons();
+    const Botan::RSA_PublicKey key(n, e);
+    Botan::PK_Encryptor_EME enc(key, rng(), "OAEP(SHA-160)");
+    const auto ct = enc.encrypt(plain, sizeof plain, rng());
+    if (ct.size() != n.bytes()) {
+      state.SkipWithError("PK_Encryptor_EME failed");
+      break;
+    }
+    benchmark::DoNotOptimize(ct.data());
+  }
+}
+BENCHMARK(BM_CookieEncrypt_Botan)->Arg(512)->Arg(2048);
+
 void BM_CookieDecrypt(benchmark::State& state) {
   const auto& key = rsa_key(static_cast<std::size_t>(state.range(0)));
   const Bytes ct = *ak::crypto::encrypt_cookie(0x8ac8a20a, key, rng());
@@ -325,6 +432,22 @@ void BM_CookieDecrypt_OpenSSL(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CookieDecrypt_OpenSSL)->Arg(512)->Arg(2048);
+
+// Bare Botan with the OpenSSL twin's structure: a new decryptor per cookie.
+void BM_CookieDecrypt_Botan(benchmark::State& state) {
+  const auto& key = rsa_key(static_cast<std::size_t>(state.range(0)));
+  const Bytes ct = *ak::crypto::encrypt_cookie(0x8ac8a20a, key, rng());
+  for (auto _ : state) {
+    Botan::PK_Decryptor_EME dec(key, rng(), "OAEP(SHA-160)");
+    const auto plain = dec.decrypt(ct.data(), ct.size());
+    if (plain.size() != 4 || plain[0] != 0x8a) {
+      state.SkipWithError("PK_Decryptor_EME failed");
+      break;
+    }
+    benchmark::DoNotOptimize(plain.data());
+  }
+}
+BENCHMARK(BM_CookieDecrypt_Botan)->Arg(512)->Arg(2048);
 
 // ---- IFF identity: RFC 5906 Appendix E ----
 //
@@ -567,6 +690,85 @@ void BM_IffProve_OpenSSL(benchmark::State& state) {
 }
 BENCHMARK(BM_IffProve_OpenSSL)->Arg(512)->Arg(2048);
 
+// Bare Botan: the same arithmetic with a DL_Group built once (Botan's
+// fixed-base table for g; constant-time power_g_p for the secret k, as
+// Botan's DSA uses for its nonce) and Botan's DER encoder.
+Botan::BigInt bighash_botan(Botan::HashFunction& md5, const Botan::BigInt& x) {
+  const auto octets = Botan::BigInt::encode(x);
+  md5.update(octets.data(), octets.size());
+  std::uint8_t d[16];
+  md5.final(d);
+  return Botan::BigInt(d, sizeof d);
+}
+
+std::optional<Bytes> iff_respond_botan(const Botan::DL_Group& grp, const Botan::BigInt& b, Botan::HashFunction& md5,
+                                       ak::wire::ByteView challenge) {
+  const Botan::BigInt& q = grp.get_q();
+  if (challenge.size() != q.bytes()) return std::nullopt;
+  const Botan::BigInt r(challenge.data(), challenge.size());
+  if (r.is_zero() || r >= q) return std::nullopt;
+  const Botan::BigInt k = Botan::BigInt::random_integer(rng(), 1, q);
+  const Botan::BigInt y = (k + b * r) % q;
+  const Botan::BigInt x = grp.power_g_p(k, q.bits());
+  Bytes out;
+  Botan::DER_Encoder(out).start_cons(Botan::SEQUENCE).encode(y).encode(bighash_botan(md5, x)).end_cons();
+  return out;
+}
+
+bool iff_verify_botan(const Botan::DL_Group& grp, const Botan::BigInt& v, Botan::HashFunction& md5,
+                      ak::wire::ByteView challenge, ak::wire::ByteView response) {
+  const Botan::BigInt& q = grp.get_q();
+  if (challenge.size() != q.bytes()) return false;
+  const Botan::BigInt r(challenge.data(), challenge.size());
+  if (r.is_zero() || r >= q) return false;
+  Botan::BigInt y, hash;
+  try {
+    Botan::BER_Decoder(response.data(), response.size())
+        .start_cons(Botan::SEQUENCE)
+        .decode(y)
+        .decode(hash)
+        .end_cons()
+        .verify_end();
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (y.is_negative() || y >= q || hash.is_negative() || hash.bits() > 128) return false;
+  return bighash_botan(md5, grp.multi_exponentiate(y, v, r)) == hash;
+}
+
+// Both directions against ours before timing, as for the OpenSSL baseline.
+bool iff_cross_check_botan(const ak::crypto::IffParams& params, const Botan::DL_Group& grp,
+                           Botan::HashFunction& md5) {
+  const Bytes c = ak::crypto::iff_challenge(rng(), params);
+  const auto ours = ak::crypto::iff_respond(params, c, rng());
+  const auto theirs = iff_respond_botan(grp, *params.b, md5, c);
+  if (!ours.ok() || !theirs) return false;
+  Bytes bad = *ours;
+  bad.back() ^= 0x01;
+  return iff_verify_botan(grp, *params.v, md5, c, *ours) && ak::crypto::iff_verify(params, c, *theirs).ok() &&
+         !iff_verify_botan(grp, *params.v, md5, c, bad);
+}
+
+void BM_IffProve_Botan(benchmark::State& state) {
+  const auto& params = iff_params(static_cast<std::size_t>(state.range(0)));
+  const Botan::DL_Group grp(params.p, params.q, params.g);
+  auto md5 = Botan::HashFunction::create_or_throw("MD5");
+  if (!iff_cross_check_botan(params, grp, *md5)) {
+    state.SkipWithError("bare Botan IFF disagrees with ours");
+    return;
+  }
+  const Bytes challenge = ak::crypto::iff_challenge(rng(), params);
+  for (auto _ : state) {
+    auto response = iff_respond_botan(grp, *params.b, *md5, challenge);
+    if (!response) {
+      state.SkipWithError("bare Botan IFF prove failed");
+      break;
+    }
+    benchmark::DoNotOptimize(response);
+  }
+}
+BENCHMARK(BM_IffProve_Botan)->Arg(512)->Arg(2048);
+
 void BM_IffVerify(benchmark::State& state) {
   const auto& params = iff_params(static_cast<std::size_t>(state.range(0)));
   const Bytes challenge = ak::crypto::iff_challenge(rng(), params);
@@ -601,5 +803,26 @@ void BM_IffVerify_OpenSSL(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_IffVerify_OpenSSL)->Arg(512)->Arg(2048);
+
+void BM_IffVerify_Botan(benchmark::State& state) {
+  const auto& params = iff_params(static_cast<std::size_t>(state.range(0)));
+  const Botan::DL_Group grp(params.p, params.q, params.g);
+  auto md5 = Botan::HashFunction::create_or_throw("MD5");
+  if (!iff_cross_check_botan(params, grp, *md5)) {
+    state.SkipWithError("bare Botan IFF disagrees with ours");
+    return;
+  }
+  const Bytes challenge = ak::crypto::iff_challenge(rng(), params);
+  const Bytes response = *ak::crypto::iff_respond(params, challenge, rng());
+  for (auto _ : state) {
+    const bool ok = iff_verify_botan(grp, *params.v, *md5, challenge, response);
+    if (!ok) {
+      state.SkipWithError("bare Botan IFF verify rejected a good response");
+      break;
+    }
+    benchmark::DoNotOptimize(ok);
+  }
+}
+BENCHMARK(BM_IffVerify_Botan)->Arg(512)->Arg(2048);
 
 }  // namespace

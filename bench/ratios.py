@@ -3,9 +3,12 @@
 
 Pairs BM_<Op>[/args] with BM_<Op>_OpenSSL[/args] (the same arguments) and
 prints ratio = ours / OpenSSL of cpu_time, one row per pair, as a Markdown
-table. When the run has repetitions the median aggregate is used (and the
-larger coefficient of variation of the two is shown); without aggregates,
-the median of the iteration runs of that name.
+table. Where the report also has BM_<Op>_Botan[/args] (the same work through
+bare Botan, no autokey code), the row adds ours / Botan (what the adapter
+itself costs) and Botan / OpenSSL (what the library costs), both judged
+against the same target. When the run has repetitions the median aggregate
+is used (and the largest coefficient of variation of the row is shown);
+without aggregates, the median of the iteration runs of that name.
 
 It reports; it does not gate: the exit status is 0 whatever the ratios are,
 2 only when the input is not a benchmark report it can read.
@@ -20,6 +23,7 @@ import statistics
 import sys
 
 TWIN_SUFFIX = "_OpenSSL"
+BOTAN_SUFFIX = "_Botan"
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -111,45 +115,73 @@ def fmt_us(ns):
     return "error" if ns is None else f"{ns / 1e3:.3f}"
 
 
+def ratio_cells(a, b, target):
+    """(ratio text, verdict) for a / b."""
+    if a is None or b is None:
+        return "n/a", "error"
+    ratio = a / b if b > 0 else float("inf")
+    return f"{ratio:.2f}", ("yes" if ratio <= target else "**no**")
+
+
 def table(times, cvs, target):
     rows = []
     unpaired = []
     names = list(times)
     present = set(names)
+    with_botan = False
     for name in names:
         base, args = split_name(name)
-        if base.endswith(TWIN_SUFFIX):
-            ours = base[: -len(TWIN_SUFFIX)] + ("/" + args if args else "")
-            if ours not in present:
+        suffix = "/" + args if args else ""
+        if base.endswith(TWIN_SUFFIX) or base.endswith(BOTAN_SUFFIX):
+            cut = len(TWIN_SUFFIX) if base.endswith(TWIN_SUFFIX) else len(BOTAN_SUFFIX)
+            if base[:-cut] + suffix not in present:
                 unpaired.append(name)
             continue
-        twin = base + TWIN_SUFFIX + ("/" + args if args else "")
+        twin = base + TWIN_SUFFIX + suffix
         if twin not in present:
             unpaired.append(name)
             continue
+        botan = base + BOTAN_SUFFIX + suffix
         a, b = times[name], times[twin]
         op = base[3:] if base.startswith("BM_") else base
-        if a is None or b is None:
-            rows.append((op, args or "—", fmt_us(a), fmt_us(b), "n/a", "error", ""))
-            continue
-        ratio = a / b if b > 0 else float("inf")
-        verdict = "yes" if ratio <= target else "**no**"
-        spread = [cvs[n] for n in (name, twin) if n in cvs]
+        ratio, verdict = ratio_cells(a, b, target)
+        if botan in present:
+            with_botan = True
+            c = times[botan]
+            over_botan, over_botan_ok = ratio_cells(a, c, target)
+            botan_ratio, _ = ratio_cells(c, b, target)
+            botan_cells = (fmt_us(c), over_botan, over_botan_ok, botan_ratio)
+        else:
+            botan_cells = ("—", "—", "—", "—")
+        spread = [cvs[n] for n in (name, twin, botan) if n in cvs]
         cv = f"{100 * max(spread):.1f}" if spread else ""
-        rows.append((op, args or "—", fmt_us(a), fmt_us(b), f"{ratio:.2f}", verdict, cv))
-    with_cv = any(r[6] for r in rows)
-    head = f"| Operation | Args | Ours (µs CPU) | OpenSSL (µs CPU) | Ratio | ≤ {target:g} |"
+        rows.append((op, args or "—", fmt_us(a), fmt_us(b), ratio, verdict) + botan_cells + (cv,))
+    with_cv = any(r[-1] for r in rows)
+    head = f"| Operation | Args | Ours (µs CPU) | OpenSSL (µs CPU) | Ours/OpenSSL | ≤ {target:g} |"
     rule = "|---|---|---:|---:|---:|:---:|"
+    if with_botan:
+        head += f" Botan (µs CPU) | Ours/Botan | ≤ {target:g} | Botan/OpenSSL |"
+        rule += "---:|---:|:---:|---:|"
     if with_cv:
         head += " max CV % |"
         rule += "---:|"
-    else:
-        rows = [r[:6] for r in rows]
+    shown = []
+    for r in rows:
+        cells = r[:6]
+        if with_botan:
+            cells += r[6:10]
+        if with_cv:
+            cells += r[10:]
+        shown.append(cells)
     out = [head, rule]
-    out += ["| " + " | ".join(r) + " |" for r in rows]
+    out += ["| " + " | ".join(r) + " |" for r in shown]
     met = sum(1 for r in rows if r[5] == "yes")
     out.append("")
-    out.append(f"{len(rows)} pairs, {met} within the target ratio {target:g}.")
+    out.append(f"{len(rows)} pairs, {met} within the target ratio {target:g} of OpenSSL.")
+    if with_botan:
+        triples = [r for r in rows if r[8] != "—"]
+        met_botan = sum(1 for r in triples if r[8] == "yes")
+        out.append(f"{len(triples)} with a bare-Botan twin, {met_botan} within {target:g} of bare Botan.")
     if unpaired:
         out.append("Without a twin: " + ", ".join(unpaired))
     return "\n".join(out)

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "crypto/hash_cache.h"
+
 namespace ak::crypto {
 
 namespace {
@@ -89,10 +91,10 @@ const char* short_name(Digest d) { return info(d).short_name; }
 std::size_t digest_size(Digest d) { return info(d).size; }
 
 wire::Bytes hash(Digest d, wire::ByteView data) {
-  auto h = Botan::HashFunction::create_or_throw(botan_name(d));
-  h->update(data.data(), data.size());
-  wire::Bytes out(h->output_length());
-  h->final(out.data());
+  Botan::HashFunction& h = detail::thread_hash(d);
+  h.update(data.data(), data.size());
+  wire::Bytes out(h.output_length());
+  h.final(out.data());
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "crypto/bighash.h"
+#include "crypto/fuzzing.h"
 #include "crypto/identity_encoding.h"
 
 namespace ak::crypto {
@@ -56,7 +57,12 @@ Result<wire::Bytes, IdentityError> gq_respond(const GqParams& params, wire::Byte
     // (it does not happen for a properly generated n).
     Botan::BigInt k;
     do {
+#ifndef AK_MUTANT_NONCE_SIZED_BY_CHALLENGE
       k = Botan::BigInt::random_integer(rng, 1, params.n);
+#else
+      // MUTANT (docs/mutants.md): k has as many bits as the challenge value.
+      k = Botan::BigInt::random_integer(rng, 1, Botan::BigInt::power_of_2(r.bits()));
+#endif
     } while (Botan::gcd(k, params.n) != 1);
     const Botan::BigInt y = (k * Botan::power_mod(u, r, params.n)) % params.n;
     const Botan::BigInt x = Botan::power_mod(k, params.b, params.n);
@@ -66,7 +72,9 @@ Result<wire::Bytes, IdentityError> gq_respond(const GqParams& params, wire::Byte
   }
 }
 
-Status<IdentityError> gq_verify(const GqParams& params, wire::ByteView challenge, wire::ByteView response) {
+namespace {
+
+Status<IdentityError> gq_verify_checked(const GqParams& params, wire::ByteView challenge, wire::ByteView response) {
   if (!params.v) return Err{IdentityError::MissingPublicValue};
   if (!usable(params)) return Err{IdentityError::BadParameters};
   const Botan::BigInt& v = *params.v;
@@ -81,6 +89,16 @@ Status<IdentityError> gq_verify(const GqParams& params, wire::ByteView challenge
     return Err{IdentityError::BadParameters};
   }
   return Ok{};
+}
+
+}  // namespace
+
+Status<IdentityError> gq_verify(const GqParams& params, wire::ByteView challenge, wire::ByteView response) {
+  auto verified = gq_verify_checked(params, challenge, response);
+#ifdef AK_FUZZ_UNSAFE_NO_CRYPTO
+  if (fuzzing::unsafe_no_crypto()) return Ok{};  // fuzz builds only (crypto/fuzzing.h)
+#endif
+  return verified;
 }
 
 Result<bool, IdentityError> gq_shows_p15_defect(const GqParams& params, wire::ByteView challenge,

@@ -57,17 +57,44 @@ Botan::BigInt any_prime(Botan::RandomNumberGenerator& rng, std::size_t bits) {
   }
 }
 
-// Distinct primes, one per entry of `sizes` (in bits), with a product we
-// want p = 2q + 1 prime for.
-std::vector<Botan::BigInt> distinct_primes(Botan::RandomNumberGenerator& rng, const std::vector<std::size_t>& sizes) {
-  std::vector<Botan::BigInt> primes;
-  while (primes.size() < sizes.size()) {
-    Botan::BigInt s = any_prime(rng, sizes[primes.size()]);
-    bool fresh = true;
-    for (const auto& t : primes) fresh = fresh && t != s;
-    if (fresh) primes.push_back(std::move(s));
+// A uniformly chosen prime in [lo, hi]; the interval must hold primes.
+Botan::BigInt prime_between(Botan::RandomNumberGenerator& rng, const Botan::BigInt& lo, const Botan::BigInt& hi) {
+  for (;;) {
+    Botan::BigInt s = Botan::BigInt::random_integer(rng, lo, hi + 1);
+    if (s.is_odd() && Botan::is_prime(s, rng, kPrimeTestRounds, true)) return s;
   }
-  return primes;
+}
+
+bool fresh(const std::vector<Botan::BigInt>& primes, const Botan::BigInt& s) {
+  for (const auto& t : primes)
+    if (t == s) return false;
+  return true;
+}
+
+// `count` distinct primes whose product has exactly `qbits` bits: count - 1
+// of `bits` bits each, and a last one drawn from the interval that puts the
+// product in [2^(qbits-1), 2^qbits). (Drawing all of them at a fixed size
+// and keeping only full-size products would reject most draws: the product
+// of k top-bit-set numbers reaches its full width rarely once k > 2.)
+std::vector<Botan::BigInt> factors_of_size(Botan::RandomNumberGenerator& rng, std::size_t count, std::size_t bits,
+                                           std::size_t qbits) {
+  std::vector<Botan::BigInt> primes;
+  while (primes.size() + 1 < count) {
+    Botan::BigInt s = any_prime(rng, bits);
+    if (fresh(primes, s)) primes.push_back(std::move(s));
+  }
+  Botan::BigInt partial = 1;
+  for (const auto& s : primes) partial *= s;
+  const Botan::BigInt low = Botan::BigInt::power_of_2(qbits - 1);
+  const Botan::BigInt lo = (low + partial - 1) / partial;                       // ceil
+  const Botan::BigInt hi = (Botan::BigInt::power_of_2(qbits) - 1) / partial;    // floor
+  for (;;) {
+    Botan::BigInt s = prime_between(rng, lo, hi);
+    if (fresh(primes, s)) {
+      primes.push_back(std::move(s));
+      return primes;
+    }
+  }
 }
 
 }  // namespace
@@ -122,20 +149,14 @@ MvKeys generate_mv(Botan::RandomNumberGenerator& rng, std::size_t qbits, std::si
   for (std::size_t j : revoked)
     if (j >= clients) throw std::invalid_argument("generate_mv: revoked index out of range");
 
-  // Factor sizes adding up to qbits (the first qbits mod k get a bit more),
-  // and only products of exactly qbits bits kept: q has the size asked for
-  // and p = 2q + 1 one bit more, so a group never falls just short of a
-  // policy's minimum by chance.
-  const std::size_t k = clients + 1;
-  std::vector<std::size_t> sizes(k, factor_bits);
-  for (std::size_t i = 0; i < qbits % k; ++i) ++sizes[i];
+  // q has exactly the size asked for and p = 2q + 1 one bit more, so a
+  // group never falls just short of a policy's minimum by chance.
   MvKeys keys;
   Botan::BigInt p, q;
   for (;;) {
-    keys.factors = distinct_primes(rng, sizes);
+    keys.factors = factors_of_size(rng, clients + 1, factor_bits, qbits);
     q = 1;
     for (const auto& s : keys.factors) q *= s;
-    if (q.bits() != qbits) continue;
     p = 2 * q + 1;
     if (Botan::is_prime(p, rng, kPrimeTestRounds, true)) break;
   }

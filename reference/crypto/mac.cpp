@@ -5,16 +5,19 @@
 
 #include <algorithm>
 
+#include "crypto/fuzzing.h"
+#include "crypto/hash_cache.h"
+
 namespace ak::crypto {
 
 std::size_t mac_digest_size(Digest d) { return std::min(digest_size(d), kMaxMacDigest); }
 
 wire::Bytes mac_digest(wire::ByteView key, wire::ByteView authenticated, Digest d) {
-  auto h = Botan::HashFunction::create_or_throw(botan_name(d));
-  h->update(key.data(), key.size());
-  h->update(authenticated.data(), authenticated.size());
-  wire::Bytes out(h->output_length());
-  h->final(out.data());
+  Botan::HashFunction& h = detail::thread_hash(d);
+  h.update(key.data(), key.size());
+  h.update(authenticated.data(), authenticated.size());
+  wire::Bytes out(h.output_length());
+  h.final(out.data());
   out.resize(mac_digest_size(d));
   return out;
 }
@@ -29,8 +32,12 @@ bool mac_matches(wire::ByteView key, wire::ByteView authenticated, wire::ByteVie
   // Digest §2.3: the length must be exactly min(|H|, 20); a shorter digest
   // would otherwise compare only a prefix.
   const wire::Bytes expected = mac_digest(key, authenticated, d);
-  if (received_digest.size() != expected.size()) return false;
-  return Botan::constant_time_compare(expected.data(), received_digest.data(), expected.size());
+  const bool matches = received_digest.size() == expected.size() &&
+                       Botan::constant_time_compare(expected.data(), received_digest.data(), expected.size());
+#ifdef AK_FUZZ_UNSAFE_NO_CRYPTO
+  if (fuzzing::unsafe_no_crypto()) return true;  // fuzz builds only (crypto/fuzzing.h)
+#endif
+  return matches;
 }
 
 }  // namespace ak::crypto
