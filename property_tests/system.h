@@ -22,6 +22,12 @@ class System {
   // The system's association on `node`, already abstracted to the model's
   // observation (CRYPTO_FLAG progress bits, awaited request, proventic).
   virtual model::Observation observe(int node) const = 0;
+  // Anything that helps read a disagreement (e.g. the reference's last
+  // refusal); printed next to the two observations, never compared.
+  virtual std::string detail(int /*node*/) const { return {}; }
+  // A safety rule of the system itself that the last event broke, "" if
+  // none (the reference: a refused datagram changed the association).
+  virtual std::string broken() const { return {}; }
 };
 
 // The model as a System: the comparison is then trivially equal, and the

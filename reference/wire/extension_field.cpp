@@ -114,7 +114,12 @@ Result<ValueStructure, WireError> ValueStructure::parse(ByteView body) {
   // is L - 20 here, so "vl > remaining - 4" is "vl > L - 24", subtracted
   // first so a huge vl (security-history row 9a) cannot wrap.
   if (*vl == 0) return Err{WireError::ValueLengthZero};
+#ifndef AK_MUTANT_VALUE_LENGTH_OFF_BY_4
   if (*vl > r.remaining() - 4) return Err{WireError::ValueLengthExceedsField};
+#else
+  // MUTANT (docs/mutants.md): the bound counts the siglen word twice.
+  if (r.remaining() < 8 || *vl > r.remaining() - 8) return Err{WireError::ValueLengthExceedsField};
+#endif
   ValueStructure out;
   out.timestamp = *ts;
   out.filestamp = *fs;
