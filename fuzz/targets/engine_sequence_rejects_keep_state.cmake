@@ -11,4 +11,5 @@ ak_fuzz_target(NAME engine_sequence_unsafe_no_crypto
   SOURCE targets/engine_sequence_rejects_keep_state.cpp
   LIBS ak_fuzz_support
   DEFINES AK_FUZZ_TWIN_UNSAFE_NO_CRYPTO=1
-  SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/engine_sequence_rejects_keep_state)
+  SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/corpus/engine_sequence_rejects_keep_state
+        ${CMAKE_CURRENT_SOURCE_DIR}/regressions/engine_sequence_rejects_keep_state)

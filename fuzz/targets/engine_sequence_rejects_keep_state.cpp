@@ -34,7 +34,9 @@
 #include <cstdlib>
 #include <deque>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/engine.h"
@@ -151,6 +153,40 @@ Snapshot snapshot(const core::Engine& e, std::uint32_t id) {
   return s;
 }
 
+// AK_FUZZ_STATES=1: at exit, print how many distinct client states the
+// inputs reached (flag words; and flag word, trail length, host certificate
+// cache size, proventic subject), so the two twins can be compared over
+// the same corpus (docs/fuzzing.md §2, fuzz/tools/compare_twins.sh).
+class StateLog {
+ public:
+  static StateLog& get() {
+    static StateLog log;
+    return log;
+  }
+  bool on() const { return on_; }
+  void add(const core::Engine& e, const core::Association& a) {
+    flags_.insert(a.flags);
+    states_.emplace(a.flags, a.trail.size(), e.host().certificates().size(), a.proventic() ? a.subject : "");
+  }
+  ~StateLog() {
+    if (!on_) return;
+    std::fprintf(stderr, "states: %zu distinct client flag words, %zu distinct client states\n", flags_.size(),
+                 states_.size());
+    for (const auto f : flags_) std::fprintf(stderr, "flags: 0x%05x\n", f);
+    for (const auto& [f, trail, certs, subject] : states_)
+      std::fprintf(stderr, "state: flags 0x%05x trail %zu cached %zu proventic %s\n", f, trail, certs,
+                   subject.empty() ? "-" : subject.c_str());
+  }
+  StateLog(const StateLog&) = delete;
+  StateLog& operator=(const StateLog&) = delete;
+
+ private:
+  StateLog() = default;
+  bool on_ = std::getenv("AK_FUZZ_STATES") != nullptr;
+  std::set<std::uint32_t> flags_;
+  std::set<std::tuple<std::uint32_t, std::size_t, std::size_t, std::string>> states_;
+};
+
 struct World {
   World(core::Engine s, core::Engine c) : server(std::move(s)), client(std::move(c)) {}
   core::Engine server;
@@ -193,6 +229,7 @@ struct World {
     AK_FUZZ_CHECK(a->trail.size() == a->trail_filestamps.size());
     AK_FUZZ_CHECK(client.host().certificates().size() <= core::kMaxCachedCertificates);
     if (!kUnsafe && a->proventic()) AK_FUZZ_CHECK(a->subject == "servername@servername");
+    if (StateLog::get().on()) StateLog::get().add(client, *a);
   }
 
   void trace_actions(const char* who, const core::Send& s, const std::vector<core::Action>& actions) const {
