@@ -5,6 +5,8 @@
 #                    [--until HH:MM] [--nice K] [--corpus-cap C]
 #                    [--build-dir DIR] [--no-build] [--no-merge]
 #                    [--max-len BYTES] [targets...]
+#   fuzz/campaign.sh --finish CAMPAIGN_DIR [--corpus-cap C] [targets...]
+#      (merge, minimise and summarise a campaign that was stopped)
 #
 # For each target (default: every one the fuzz build declares):
 #   1. builds the `fuzz` CMake preset (clang++-14, libFuzzer, ASan+UBSan)
@@ -47,6 +49,7 @@ build=1
 merge=1
 max_len=4096
 targets=()
+finish=""
 
 usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
@@ -63,12 +66,13 @@ while [[ $# -gt 0 ]]; do
     --no-build) build=0; shift ;;
     --no-merge) merge=0; shift ;;
     --max-len) max_len="$2"; shift 2 ;;
+    --finish) finish="$2"; build=0; shift 2 ;;
     -h|--help) usage 0 ;;
     -*) echo "campaign: unknown option $1" >&2; usage 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
-[[ -n "$seconds" || -n "$cpu_seconds" ]] || { echo "campaign: --seconds N or --cpu-seconds N is required" >&2; usage 2; }
+[[ -n "$seconds" || -n "$cpu_seconds" || -n "$finish" ]] || { echo "campaign: --seconds N or --cpu-seconds N is required" >&2; usage 2; }
 [[ -x /usr/bin/time ]] || { echo "campaign: needs /usr/bin/time (GNU time) to measure CPU" >&2; exit 2; }
 deadline=""
 if [[ -n "$until_hm" ]]; then
@@ -90,16 +94,27 @@ if [[ $build -eq 1 ]]; then
   nice -n "$niceness" cmake --build "$build_dir" -j "$jobs" --target "${targets[@]/#/fuzz_}"
 fi
 
+if [[ -n "$finish" ]]; then
+  build=0
+  out=$(cd "$finish" && pwd)
+  stamp=$(basename "$out")
+  if [[ ${#targets[@]} -eq 0 ]]; then
+    mapfile -t targets < <(cd "$out" && find . -mindepth 2 -maxdepth 2 -name 'time-0.txt' | cut -d/ -f2 | sort)
+  fi
+else
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out="$build_dir/campaign/$stamp"
 mkdir -p "$out/bin"
-summary="$out/summary.md"
+fi
 if [[ -n "$cpu_seconds" ]]; then
   mode="--cpu-seconds $cpu_seconds --rounds $rounds"
 else
   mode="--seconds $seconds"
 fi
+[[ -z "$finish" ]] || mode="--finish"
+summary="$out/summary.md"
 
+if [[ -z "$finish" ]]; then
 # The binaries are copied so that a rebuild during the campaign (fork mode
 # re-executes the binary for every job) cannot change what is being run.
 declare -A cpu_used execs_sum wall_used chunks
@@ -179,6 +194,7 @@ else
   done
 fi
 past_deadline && echo "campaign: deadline $until_hm UTC reached" >&2
+fi  # not --finish
 
 {
   echo "# Fuzz campaign $stamp"
@@ -193,15 +209,27 @@ past_deadline && echo "campaign: deadline $until_hm UTC reached" >&2
 
 for t in "${targets[@]}"; do
   work="$out/$t"
-  n=${chunks[$t]}
+  n=$(find "$work" -maxdepth 1 -name 'time-*.txt' | wc -l)
   cov="—"; ft="—"
   if [[ $n -gt 0 ]]; then
     last=$(grep -E '^#[0-9]+: cov: ' "$work/fuzz-$((n - 1)).log" | tail -1 || true)
     cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
     ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
   fi
-  cpu=${cpu_used[$t]}
-  eps=$(( ${execs_sum[$t]} / (cpu > 0 ? cpu : 1) ))
+  # Totals from the chunk files (so --finish can summarise a stopped run).
+  read -r cpu wall execs < <(python3 - "$work" "$n" <<'PY'
+import re, sys
+work, n = sys.argv[1], int(sys.argv[2])
+cpu = wall = execs = 0.0
+for i in range(n):
+    e, u, s = open(f"{work}/time-{i}.txt").read().split("\n")[-2].split()
+    cpu += float(u) + float(s); wall += float(e)
+    last = [l for l in open(f"{work}/fuzz-{i}.log", errors="replace") if re.match(r"#\d+: cov: ", l)]
+    if last: execs += int(last[-1][1:].split(":")[0])
+print(round(cpu), round(wall), int(execs))
+PY
+)
+  eps=$(( execs / (cpu > 0 ? cpu : 1) ))
   new_in_run=$(find "$work/corpus" -type f | wc -l)
 
   repo_corpus="$here/corpus/$t"
@@ -216,9 +244,14 @@ for t in "${targets[@]}"; do
     nice -n "$niceness" "$out/bin/fuzz_$t" -merge=1 -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
       "$staged" "$work/corpus" >"$work/merge.log" 2>&1 || true
     # Added files are named by their SHA-1 and absent from the repo corpus.
-    find "$staged" -type f -printf '%s %f\n' | sort -n | while read -r _ f; do
-      [[ -e "$repo_corpus/$f" ]] || echo "$f"
-    done | head -n "$corpus_cap" | while read -r f; do cp "$staged/$f" "$repo_corpus/$f"; done
+    # (No `head` in the pipe: under pipefail its SIGPIPE would end the script.)
+    added=0
+    while read -r _ f; do
+      [[ -e "$repo_corpus/$f" ]] && continue
+      [[ $added -lt $corpus_cap ]] || break
+      cp "$staged/$f" "$repo_corpus/$f"
+      added=$((added + 1))
+    done < <(find "$staged" -type f -printf '%s %f\n' | sort -n)
   fi
   after=$(find "$repo_corpus" -type f | wc -l)
   [[ $after -gt 0 ]] || rmdir "$repo_corpus" 2>/dev/null || true
@@ -240,7 +273,7 @@ for t in "${targets[@]}"; do
   done
 
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s → %s | %s |\n' "$t" \
-    "$(python3 -c "print(f'{$cpu / 60:.1f}')")" "${wall_used[$t]}" "$n" "${execs_sum[$t]}" "$eps" \
+    "$(python3 -c "print(f'{$cpu / 60:.1f}')")" "$wall" "$n" "$execs" "$eps" \
     "${cov:-?}" "${ft:-?}" "$new_in_run" "$before" "$after" "$findings" >>"$summary"
 done
 
