@@ -71,6 +71,23 @@ inline void run(ServerChecker& checker, core::Engine& server, const ServerCheckO
   }
 }
 
+// Our Engine serving a fixture's server keys, synchronized 100 s before kNow.
+inline std::unique_ptr<core::Engine> server_engine(const std::string& folder, core::HostOptions o = {}) {
+  auto e = std::make_unique<core::Engine>(fixture_host(folder, "server", std::move(o), 7));
+  (void)e->set_synchronized(kNow - 100);
+  return e;
+}
+
+// Every server check, from the fixture's client keys, against server_engine(folder).
+inline Report check_engine_server(const std::string& folder, core::Scheme scheme) {
+  auto server = server_engine(folder);
+  core::Host me = fixture_host(folder, "client");
+  const auto o = options(scheme);
+  ServerChecker checker(me, o);
+  run(checker, *server, o);
+  return checker.report();
+}
+
 inline std::string verdicts(const Report& r) {
   std::string s;
   for (const auto& row : r.rows()) s += row.id + "=" + std::string(name(row.verdict)) + " ";

@@ -11,26 +11,14 @@ namespace ak::check::test {
 namespace {
 
 TEST(NonceMutant, OnlyTheNonceSizeCheckFailsAgainstAServerWhoseNonceFollowsTheChallenge) {
-  auto server = std::make_unique<core::Engine>(fixture_host("iff-md5-512", "server", {}, 7));
-  (void)server->set_synchronized(kNow - 100);
-  core::Host me = fixture_host("iff-md5-512", "client");
-  const auto o = options(core::Scheme::Iff);
-  ServerChecker checker(me, o);
-  run(checker, *server, o);
-  const Report& r = checker.report();
+  const Report r = check_engine_server("iff-md5-512", core::Scheme::Iff);
   EXPECT_EQ(r.find("NONCE-SIZE")->verdict, Verdict::Fail) << r.table();
   EXPECT_EQ(r.count(Verdict::Fail), 1u) << r.table();
   EXPECT_EQ(r.count(Verdict::Skip), 0u) << r.table();
 }
 
 TEST(NonceMutant, GqServerWhoseNonceFollowsTheChallengeIsCaughtByTheRatioTest) {
-  auto server = std::make_unique<core::Engine>(fixture_host("gq-sha1-1024", "server", {}, 7));
-  (void)server->set_synchronized(kNow - 100);
-  core::Host me = fixture_host("gq-sha1-1024", "client");
-  const auto o = options(core::Scheme::Gq);
-  ServerChecker checker(me, o);
-  run(checker, *server, o);
-  const Report& r = checker.report();
+  const Report r = check_engine_server("gq-sha1-1024", core::Scheme::Gq);
   EXPECT_EQ(r.find("NONCE-SIZE")->verdict, Verdict::Fail) << r.table();
   EXPECT_EQ(r.count(Verdict::Fail), 1u) << r.table();
 }

@@ -13,11 +13,6 @@ struct Served {
   std::unique_ptr<core::Engine> engine;
 };
 
-std::unique_ptr<core::Engine> server_engine(const std::string& folder, core::HostOptions o = {}) {
-  auto e = std::make_unique<core::Engine>(fixture_host(folder, "server", std::move(o), 7));
-  (void)e->set_synchronized(kNow - 100);
-  return e;
-}
 
 TEST(ServerCheck, EveryCheckPassesAgainstOurIffServer) {
   auto server = server_engine("iff-md5-512");
