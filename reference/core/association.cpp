@@ -475,8 +475,11 @@ Verdict on_auto(Association& a, const wire::AutoResponse& m, HandlerContext& ctx
   const std::uint32_t expected = symmetric(a) ? a.id : a.remote_assoc;
   const ReceivedAutokey* stored = a.autokey ? &*a.autokey : nullptr;
   if (auto v = verify_value(a, ctx.host, expected, m.env, m.value(), true, stored); !v) return v;
-  if (m.key_id <= crypto::kMaxSymmetricKeyId || m.sequence >= crypto::kMaxKeyListEntries)
-    return fail(AssocError::AutokeyValueInvalid);
+  // Digest §6.7: a list holds at most 100 keys. The key is next() of the
+  // list's last ID and is never used as a key ID itself, so it may fall in
+  // the symmetric range (the very hash that cut the list short does): about
+  // one list in 650 of 100 keys ends that way, and its values are good.
+  if (m.sequence >= crypto::kMaxKeyListEntries) return fail(AssocError::AutokeyValueInvalid);
 
   const std::uint32_t old = a.flags;
   a.autokey = ReceivedAutokey{m.env.timestamp, m.env.filestamp, m.key_id, m.sequence};
@@ -586,7 +589,11 @@ Status<AssocError> handle_field(Association& a, const wire::ExtensionField& ef, 
   const bool broadcast = a.config.mode == PeerMode::BroadcastClient && ctx.sender_mode == wire::Mode::Broadcast;
   const bool unsolicited = (ev == Event::AutoResponse && (symmetric(a) || broadcast)) ||
                            (ev == Event::AssocResponse && broadcast);
-  if (!unsolicited && (!a.outstanding || ef.opcode() != a.outstanding)) return fail(AssocError::UnexpectedResponse);
+  // Once one response to it was accepted, the request is no longer
+  // outstanding: a second one (duplicated, replayed, answering an earlier
+  // copy of the request) is not looked at.
+  if (!unsolicited && (!a.outstanding || ef.opcode() != a.outstanding || a.answered))
+    return fail(AssocError::UnexpectedResponse);
   auto decoded = wire::decode(ef);
   if (!decoded) return fail(AssocError::FieldUndecodable);
   const wire::Message& msg = *decoded;

@@ -76,7 +76,7 @@ enum class AssocError : std::uint8_t {
   CookieWrongSize,          // ciphertext is not our modulus size (XEVNT_CKY)
   CookieInvalid,            // decryption failed or not 4 octets (XEVNT_CKY)
   SignedCertificateNotOurs, // SIGN response for another name or key (XEVNT_CRT)
-  AutokeyValueInvalid,      // AUTO key ID <= 65535 or seq >= 100
+  AutokeyValueInvalid,      // AUTO seq >= 100 (a list holds at most 100 keys)
   KeyIdChainBroken,         // broadcast/symmetric key ID does not hash to a trusted one
 };
 const char* message(AssocError e);
@@ -146,10 +146,15 @@ struct Association {
   std::uint32_t pkeyid = 0;        // last accepted peer key ID (digest §6.9)
   std::optional<ReceivedLeap> leap;  // the peer's verified leap values
   std::optional<wire::ExtensionField> queued_request;  // symmetric one-slot queue
+  // The leap indicator of the peer's last authentic packet once PROV is lit
+  // said its clock is set (ntpd's peer->leap, which only a sample that
+  // passed every test updates, digest §9.3): symmetric rule 4's condition.
+  bool peer_synchronized = false;
   // --- transmit side ------------------------------------------------------
   crypto::KeyList keys;            // current list
   std::size_t key_index = 0;       // next: keys.ids[key_index - 1] ... 0 = regenerate
   std::uint32_t keys_generated = 0;  // list generation time (NTP s)
+  std::uint32_t keys_filestamp = 0;  // the host's last update at that time
   bool push_auto = false;          // new list: push our AUTO values (digest §6.8)
   std::optional<wire::AutoResponse> sndval;  // our signed values for the current list
   std::uint32_t last_keyid = 0;    // key ID of our last transmission (peer->keyid)
@@ -171,7 +176,7 @@ struct Association {
   bool has(std::uint32_t bit) const { return (flags & bit) == bit; }
   bool proventic() const { return has(wire::crypto_flag::kProv); }
   bool complete() const { return has(wire::crypto_flag::kAll); }
-  State state(bool host_synchronized) const { return state_of(flags, host_synchronized, table()); }
+  State state(bool host_synchronized) const { return state_of(flags, host_synchronized, table(), peer_synchronized); }
   // peer_clear: drop every piece of Autokey state, keep the configuration.
   void restart(std::uint32_t refresh_at_time);
 };

@@ -98,6 +98,17 @@ std::vector<Action> Engine::demobilize(std::uint32_t assoc_id) {
   return out;
 }
 
+std::vector<Action> Engine::refresh(std::uint32_t assoc_id, std::uint32_t now) {
+  std::vector<Action> out;
+  auto it = assocs_.find(assoc_id);
+  if (it == assocs_.end()) return out;
+  Association& a = it->second;
+  a.restart(now + pow2(options_.refresh_log2));
+  out.push_back(Log{LogEvent::Restarted, a.id, "refresh"});
+  out.push_back(SetTimer{a.id, TimerKind::Refresh, a.refresh_at});
+  return out;
+}
+
 const Association* Engine::association(std::uint32_t assoc_id) const {
   auto it = assocs_.find(assoc_id);
   return it == assocs_.end() ? nullptr : &it->second;
@@ -137,7 +148,11 @@ const wire::AutoResponse* Engine::own_autokey(Association& a) {
   if (!a.sndval) {
     // Broadcast: the broadcast association's own ID (digest §3.4).
     const std::uint32_t who = a.config.mode == PeerMode::BroadcastServer ? a.id : a.remote_assoc;
-    auto v = host_.sign_autokey(who, a.keys.autokey, a.keys.seq, a.keys_generated);
+    // Signed when first needed, but with the filestamp of the list's birth:
+    // a later crypto_update (a certificate installed, leap values learnt)
+    // would otherwise stamp the values after their own timestamp, which the
+    // peer refuses (digest §3.8 check 7).
+    auto v = host_.sign_autokey(who, a.keys.autokey, a.keys.seq, a.keys_generated, a.keys_filestamp);
     if (!v) return nullptr;
     a.sndval = std::move(v).value();
   }
@@ -151,14 +166,23 @@ std::uint32_t Engine::next_key_id(Association& a, std::uint32_t now) {
   const std::uint32_t life =
       std::min<std::uint64_t>(pow2(options_.automax_log2), std::uint64_t{100} * mpoll) + mpoll;
   if (a.key_index == 0 || a.keys.ids.empty() || now - a.keys_generated > life) {
-    crypto::KeyListParams params{a.config.local, a.config.remote, crypto::draw_first_key_id(host_.rng()),
-                                 a.pcookie,
+    crypto::KeyListParams params{a.config.local, a.config.remote, 0, a.pcookie,
                                  synchronized_ ? crypto::key_list_length(a.config.poll_log2, options_.automax_log2)
                                                : std::size_t{1},
                                  host_.session_digest()};
-    a.keys = crypto::make_key_list(params);
+    // A chain that lands in the symmetric key range (<= 65535) ends the list
+    // early (digest §6.7); ntpd keeps such a short list, which is legal but
+    // costs an early AUTO announcement. We draw another first key instead
+    // (about one list of 100 keys in 650 needs it), so a list has the length
+    // a receiver, and the model comparison, can predict.
+    for (int attempt = 0; attempt < 4; ++attempt) {
+      params.first_key_id = crypto::draw_first_key_id(host_.rng());
+      a.keys = crypto::make_key_list(params);
+      if (a.keys.ids.size() == params.max_entries) break;
+    }
     a.key_index = a.keys.ids.size();
     a.keys_generated = now;
+    a.keys_filestamp = host_.last_update();
     a.sndval.reset();
     a.push_auto = true;
   }
@@ -412,11 +436,34 @@ std::vector<Action> Engine::on_peer_packet(Association& a, const wire::Packet& p
     return refuse(AssocError::MacMismatch);
 
   HandlerContext ctx{host_, now, synchronized_, p.header.mode_enum(), out};
-  bool verified_field = false;
+  bool verified_field = false, answers_ours = false;
   for (const auto& ef : p.fields) {
-    if (auto st = handle_field(a, ef, ctx); !st) return refuse(st.error());
+    // A peer that could not answer one of our requests (an error field, or
+    // an empty CERT response to a request no longer outstanding) gives us
+    // nothing to apply, but its own requests in the same packet must still
+    // be heard: the field is skipped, not the packet. Anyone on the path can
+    // forge such a field (cookie-0 MAC), so it never restarts us either.
+    if (ef.response && (ef.error || (ef.is_short_form() && a.outstanding != wire::Opcode::Cert))) {
+      reject(out, a.id, ef.error ? AssocError::ErrorResponse : AssocError::UnexpectedResponse);
+      continue;
+    }
+    const bool answer = ef.response && !ef.is_short_form() && a.outstanding && ef.opcode() == a.outstanding;
+    if (auto st = handle_field(a, ef, ctx); !st) {
+      // A response we did not ask for (a duplicate, a late one, one for a
+      // step already done) is skipped like an error field; a field that
+      // fails its checks ends the walk (digest §3.8 step 5).
+      if (st.error() == AssocError::UnexpectedResponse && ef.response) {
+        reject(out, a.id, st.error());
+        continue;
+      }
+      return refuse(st.error());
+    }
     if (ef.response && ef.opcode() != wire::Opcode::Assoc) verified_field = true;
+    answers_ours |= answer;
   }
+  // The peer answered the request of our last transmission with a value:
+  // `outstanding && !answered` is then false, as on a client association.
+  if (answers_ours) a.answered = true;
   // Digest §6.9: without a verified response, the key ID must hash forward
   // to one already trusted, within the peer's advertised sequence. Unlike
   // ntpd we do not clear AUTO on failure: an unverified packet changes nothing.
@@ -436,6 +483,10 @@ std::vector<Action> Engine::on_peer_packet(Association& a, const wire::Packet& p
   if (authentic) {
     a.pkeyid = p.mac->key_id;
     a.silent_polls = 0;
+    // Digest §9.3: ntpd takes the peer's leap indicator only from a sample
+    // that passed every test, and TEST8 fails every sample while PROV is
+    // dark; symmetric rule 4 reads it (Association::peer_synchronized).
+    if (a.proventic()) a.peer_synchronized = p.header.leap != 3;
   }
   a.last_error.reset();
   if (authentic)
@@ -492,6 +543,8 @@ std::vector<Action> Engine::on_broadcast(Association* a, const wire::Packet& p, 
     if (auto st = handle_field(*a, ef, ctx); !st) return refuse(st.error());
     if (event_of(ef) == Event::AutoResponse) verified_auto = true;
   }
+  // Pushed values that a unicast AUTO request of ours was waiting for.
+  if (verified_auto && a->outstanding == wire::Opcode::Auto) a->answered = true;
   // Digest §6.9 with cookie 0: the key ID must hash to the last accepted one
   // or to the advertised list end within seq steps.
   bool authentic = verified_auto;
@@ -503,6 +556,7 @@ std::vector<Action> Engine::on_broadcast(Association* a, const wire::Packet& p, 
   if (!authentic) return refuse(AssocError::KeyIdChainBroken);
   a->pkeyid = p.mac->key_id;
   a->silent_polls = 0;
+  a->last_error.reset();
   out.push_back(sample_of(*a, p));
   return out;
 }

@@ -96,6 +96,10 @@ class Engine {
   Result<std::uint32_t, MobilizeError> mobilize(const PeerConfig& config, std::uint32_t now);
   // Forget an association (Demobilize action included).
   std::vector<Action> demobilize(std::uint32_t assoc_id);
+  // Start an association over now, keeping its ID and configuration: what
+  // its refresh timer does (digest §6.10, §9.8 peer_clear), on demand (an
+  // operator who replaced the peer's keys; the model comparison's refresh).
+  std::vector<Action> refresh(std::uint32_t assoc_id, std::uint32_t now);
 
   std::vector<Action> handle_datagram(wire::ByteView bytes, const wire::Address& src, const wire::Address& dst,
                                       std::uint32_t now);

@@ -378,11 +378,12 @@ wire::AssocMessage Host::assoc_message(std::uint32_t assoc_id) const {
 
 Result<wire::AutoResponse, crypto::CryptoError> Host::sign_autokey(std::uint32_t assoc_id, std::uint32_t key_id,
                                                                    std::uint32_t sequence,
-                                                                   std::uint32_t now) const {
+                                                                   std::uint32_t now,
+                                                                   std::optional<std::uint32_t> filestamp) const {
   wire::AutoResponse r;
   r.env.assoc_id = assoc_id;
   r.env.timestamp = now;
-  r.env.filestamp = last_update();
+  r.env.filestamp = filestamp.value_or(last_update());
   r.key_id = key_id;
   r.sequence = sequence;
   if (now != 0) {

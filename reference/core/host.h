@@ -246,11 +246,13 @@ class Host {
                                                 wire::ByteView value) const;
   // The ASSOC message (request or response body): name, last update, status.
   wire::AssocMessage assoc_message(std::uint32_t assoc_id) const;
-  // The signed AUTO response for a key list an association just generated
-  // (digest §5.4): ts = now (generation), fs = last update, signed when now
-  // != 0. `assoc_id` as §3.4 says for the mode.
+  // The signed AUTO response for a key list an association generated at
+  // `now` (digest §5.4): ts = now, fs = the last update as it was then
+  // (`filestamp`; default: the last update now), signed when now != 0.
+  // `assoc_id` as §3.4 says for the mode.
   Result<wire::AutoResponse, crypto::CryptoError> sign_autokey(std::uint32_t assoc_id, std::uint32_t key_id,
-                                                               std::uint32_t sequence, std::uint32_t now) const;
+                                                               std::uint32_t sequence, std::uint32_t now,
+                                                               std::optional<std::uint32_t> filestamp = {}) const;
   // Requests whose values the host owns (digest §3.7 rows): COOK (pubkey,
   // signed if ever synchronized), CERT (ts now, fs last update), SIGN (own
   // certificate; OwnCertificateNotValidNow suppresses it, NotSynchronized

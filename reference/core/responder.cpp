@@ -213,7 +213,13 @@ Answer respond_auto(const wire::AutoRequest& req, const RequestContext& ctx) {
   // from state about the requester.
   const wire::AutoResponse* values = ctx.autokey_values ? ctx.autokey_values(req.assoc_id) : nullptr;
   if (values == nullptr) return error_answer(wire::Opcode::Auto, req.assoc_id, ResponderError::AutoNoAssociation);
-  return response_answer(*values);
+  // Digest §3.4: a response echoes the request's association ID. A
+  // broadcaster's values carry that ID already; a symmetric peer's carry the
+  // ID it learnt from our ASSOC, which a peer that restarted has not learnt
+  // yet. The ID is outside the signed octets (ts, fs, vl, value).
+  wire::AutoResponse r = *values;
+  r.env.assoc_id = req.assoc_id;
+  return response_answer(std::move(r));
 }
 
 Answer respond_leap(const wire::LeapRequest& req, const Host& host) {

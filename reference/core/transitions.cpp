@@ -87,7 +87,7 @@ constexpr std::array kSymmetricRules{
     RequestRule{State::Unassociated, "crypto == 0", Opcode::Assoc, "digest §9.2 symmetric rule 1"},
     RequestRule{State::CertificateTrail, "CERT dark", Opcode::Cert, "digest §9.2 symmetric rule 2"},
     RequestRule{State::IdentityProof, "VRFY dark", Opcode::Iff, "digest §9.2 symmetric rule 3"},
-    RequestRule{State::CookieExchange, "host synchronized and COOK dark", Opcode::Cook,
+    RequestRule{State::CookieExchange, "host and peer synchronized and COOK dark", Opcode::Cook,
                 "digest §9.2 symmetric rule 4"},
     RequestRule{State::AutokeyExchange, "AUTO dark", Opcode::Auto, "digest §9.2 symmetric rule 5"},
     RequestRule{State::Unsynchronized, "host clock unsynchronized", std::nullopt, "digest §9.2 symmetric rule 7"},
@@ -99,13 +99,15 @@ constexpr std::array kSymmetricRules{
 bool dark(std::uint32_t flags, std::uint32_t bit) { return (flags & bit) == 0; }
 
 // The condition column, row by row.
-bool holds(State row, std::uint32_t flags, bool synced, RequestTable table) {
+bool holds(State row, std::uint32_t flags, bool synced, RequestTable table, bool peer_synced) {
   switch (row) {
     case State::Unassociated: return flags == 0;
     case State::CertificateTrail: return dark(flags, cf::kCert);
     case State::IdentityProof: return dark(flags, cf::kVrfy);
     case State::CookieExchange:
-      return dark(flags, cf::kCook) && (table == RequestTable::Client || synced);
+      // Digest §9.2 symmetric rule 4: a peer whose clock is not set answers
+      // COOK unsigned (timestamp 0), so asking it first would be wasted.
+      return dark(flags, cf::kCook) && (table == RequestTable::Client || (synced && peer_synced));
     case State::AutokeyExchange: return dark(flags, cf::kAuto);
     case State::Unsynchronized: return !synced;
     case State::CertificateSigning: return dark(flags, cf::kSign);
@@ -117,8 +119,11 @@ bool holds(State row, std::uint32_t flags, bool synced, RequestTable table) {
 
 constexpr std::uint32_t kAll = (1u << kStateCount) - 1;
 constexpr std::uint32_t kAssociated = kAll & ~state_bit(State::Unassociated);
-constexpr std::uint32_t kFromAutokey = state_bit(State::AutokeyExchange) | state_bit(State::Unsynchronized) |
-                                       state_bit(State::CertificateSigning) |
+// AUTO values are also taken in CookieExchange: a symmetric association
+// asks for them before its cookie while the peer's clock is not known to be
+// set (symmetric rule 4 then skips COOK), and a peer may push them (§6.8).
+constexpr std::uint32_t kFromAutokey = state_bit(State::CookieExchange) | state_bit(State::AutokeyExchange) |
+                                       state_bit(State::Unsynchronized) | state_bit(State::CertificateSigning) |
                                        state_bit(State::LeapsecondExchange) | state_bit(State::Complete);
 
 // One handler per event. A response is handled only in the state whose
@@ -172,9 +177,9 @@ std::span<const RequestRule> request_rules(RequestTable table) {
   return kClientRules;
 }
 
-State state_of(std::uint32_t flags, bool host_synchronized, RequestTable table) {
+State state_of(std::uint32_t flags, bool host_synchronized, RequestTable table, bool peer_synchronized) {
   for (const RequestRule& r : request_rules(table)) {
-    if (holds(r.state, flags, host_synchronized, table)) return r.state;
+    if (holds(r.state, flags, host_synchronized, table, peer_synchronized)) return r.state;
   }
   return State::Complete;
 }

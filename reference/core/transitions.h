@@ -73,8 +73,11 @@ struct RequestRule {
 // condition holds.
 std::span<const RequestRule> request_rules(RequestTable table);
 
-// What the condition column computes. `flags` is peer->crypto.
-State state_of(std::uint32_t flags, bool host_synchronized, RequestTable table = RequestTable::Client);
+// What the condition column computes. `flags` is peer->crypto;
+// `peer_synchronized` is what the peer's last authentic packet said of its
+// clock (ntpd's peer->leap), which only the symmetric COOK row reads.
+State state_of(std::uint32_t flags, bool host_synchronized, RequestTable table = RequestTable::Client,
+               bool peer_synchronized = true);
 
 // The request a state sends (from its row).
 std::optional<wire::Opcode> request_for(State s, RequestTable table = RequestTable::Client);

@@ -38,6 +38,7 @@ Replay replay(const std::string& folder, Scheme scheme, PeerMode mode = PeerMode
       // An AUTO request names the broadcaster's association (digest §3.4).
       if (ef.opcode() != wire::Opcode::Auto) a.id = ef.assoc_id;
       a.outstanding = ef.opcode();
+      a.answered = false;
       if (ef.opcode() == wire::Opcode::Sign && !synced) {
         synced = true;  // the fixture client set its clock just before its SIGN request
         (void)host.update(now);

@@ -115,6 +115,36 @@ TEST(Broadcast, ForgedBroadcastWithAValidMacButUnchainedKeyIdIsNotUsed) {
   EXPECT_EQ(s.c1.association(before.assoc_id)->last_error, AssocError::KeyIdChainBroken);
 }
 
+TEST(Broadcast, ValuesOfAListCutShortByASymmetricRangeKeyAreTaken) {
+  // Digest §6.7: the advertised key is next() of the list's last ID; when
+  // that hash lands at or below 65535 the list ends there and the key is
+  // still the right anchor (ntpd sends such values about once in 650 lists).
+  BroadcastLan s(74);
+  const auto t = s.net.run(kT0, kT0 + 1200, [&] { return s.both_complete(); });
+  ASSERT_TRUE(s.both_complete());
+  const auto values = s.server.host().sign_autokey(s.bid, 0x0000beefu, 41, t + 1);
+  ASSERT_TRUE(values.ok());
+  auto ef = wire::encode(wire::Message{*values});
+  ASSERT_TRUE(ef.ok());
+  wire::Packet p;
+  p.header.version = 4;
+  p.header.mode = 5;
+  p.header.transmit_ts = std::uint64_t{t + 1} << 32;
+  p.fields.push_back(*ef);
+  const std::uint32_t kid = 0x2badcafe;
+  const auto sk = crypto::session_key(server_address_v4(), bcast(), kid, 0);
+  wire::Writer w;
+  (void)p.header.serialize(w);
+  (void)p.fields.front().serialize(w);
+  p.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w.take())};
+  (void)s.c1.handle_datagram(*p.serialize(), server_address_v4(), bcast(), t + 1);
+  const auto* a = s.c1.association(s.c1.associations()[0].assoc_id);
+  EXPECT_EQ(a->last_error, std::nullopt);
+  ASSERT_TRUE(a->autokey.has_value());
+  EXPECT_EQ(a->autokey->key_id, 0x0000beefu);
+  EXPECT_EQ(a->autokey->sequence, 41u);
+}
+
 TEST(Broadcast, ClientsRecoverWhenTheBroadcastServerRestarts) {
   BroadcastLan s(73);
   const auto t = s.net.run(kT0, kT0 + 1200, [&] { return s.both_complete(); });

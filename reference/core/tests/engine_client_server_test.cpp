@@ -53,6 +53,28 @@ TEST(ClientServer, TcClientCompletesAgainstOurServerWithNtpdFlagWord) {
   EXPECT_EQ(a->pcookie, p.server.host().server_cookie(client_address_v4(), server_address_v4()));
 }
 
+TEST(ClientServer, RefreshStartsTheAssociationOverUnderTheSameIdAndItCompletesAgain) {
+  // Digest §6.10, §9.8: peer_clear on demand, as the refresh timer does it.
+  Pair p = make_pair("tc-md5-512", Scheme::Tc);
+  Net net(3);
+  net.add(p.server, server_address_v4());
+  net.add(p.client, client_address_v4(), true);
+  auto t = net.run(kT0, kT0 + 600, [&] { return flags_of(p.client, p.id) == 0x87f03u; });
+  ASSERT_EQ(flags_of(p.client, p.id), 0x87f03u);
+  const auto actions = p.client.refresh(p.id, t + 1);
+  ASSERT_NE(p.client.association(p.id), nullptr);
+  EXPECT_EQ(flags_of(p.client, p.id), 0u);
+  EXPECT_EQ(p.client.association(p.id)->restarts, 1u);
+  EXPECT_EQ(p.client.association(p.id)->pcookie, 0u);
+  EXPECT_TRUE(std::any_of(actions.begin(), actions.end(), [](const Action& a) {
+    const auto* l = std::get_if<Log>(&a);
+    return l && l->event == LogEvent::Restarted;
+  }));
+  EXPECT_TRUE(p.client.refresh(0x7fff0000u, t + 1).empty());  // no such association: nothing
+  net.run(t + 2, t + 900, [&] { return flags_of(p.client, p.id) == 0x87f03u; });
+  EXPECT_EQ(flags_of(p.client, p.id), 0x87f03u);
+}
+
 TEST(ClientServer, IffClientCompletesAgainstOurServerWithNtpdFlagWord0x87f23) {
   Pair p = make_pair("iff-md5-512", Scheme::Iff);
   Net net(2);

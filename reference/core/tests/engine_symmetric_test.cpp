@@ -165,6 +165,55 @@ TEST(SymmetricPeers, ForgedAssocRequestAndReplayedOldAutokeyValuesChangeNothing)
   EXPECT_EQ(a.association(ida)->pcookie, before.pcookie);
 }
 
+// The request fields a engine sent to `to`, in order.
+std::vector<wire::Opcode> requests_to(const Net& net, const wire::Address& to) {
+  std::vector<wire::Opcode> out;
+  for (const auto& [t, s] : net.sent) {
+    if (!(s.to == to)) continue;
+    const auto p = wire::Packet::parse(s.bytes);
+    if (!p) continue;
+    for (const auto& ef : p->fields)
+      if (!ef.response && ef.opcode()) out.push_back(*ef.opcode());
+  }
+  return out;
+}
+
+TEST(SymmetricPeers, TheCookieIsAskedForOnlyOnceThePeersLeapIndicatorSaysItsClockIsSet) {
+  // Digest §9.2 symmetric rule 4: COOK needs this host synchronized *and*
+  // the peer, as its authentic packets say (leap indicator, digest §9.3).
+  // b signs its values (it is synchronized inside) but claims leap 3 in its
+  // headers: a goes on to AUTO, SIGN and LEAP and leaves COOK dark.
+  Engine a(peer_host("a", "peera", "apw", 45));
+  Engine b(peer_host("b", "peerb", "bpw", 46));
+  (void)a.set_synchronized(kT0);
+  (void)b.set_synchronized(kT0);
+  bool b_claims_sync = false;
+  b.set_header_provider([&](const HeaderContext& c, wire::NtpHeader& h) {
+    h.leap = b_claims_sync ? 0 : 3;
+    h.stratum = 3;
+    h.transmit_ts = std::uint64_t{c.now} << 32;
+  });
+  const auto ida = *a.mobilize(towards(peerb(), peera(), PeerMode::SymmetricActive), kT0);
+  (void)b.mobilize(towards(peera(), peerb(), PeerMode::SymmetricActive), kT0 + 3);
+  Net net(45);
+  net.add(a, peera());
+  net.add(b, peerb());
+  const std::uint32_t not_cook = cf::kAll & ~cf::kCook;
+  auto t = net.run(kT0, kT0 + 1200, [&] { return (flags_of(a, ida) & cf::kAll) == not_cook; });
+  ASSERT_EQ(flags_of(a, ida) & cf::kAll, not_cook);
+  EXPECT_FALSE(a.association(ida)->peer_synchronized);
+  auto sent = requests_to(net, peerb());
+  EXPECT_EQ(std::count(sent.begin(), sent.end(), wire::Opcode::Cook), 0);
+  ASSERT_NE(std::find(sent.begin(), sent.end(), wire::Opcode::Auto), sent.end());
+  // Once b's packets say synchronized, a asks for the cookie and completes.
+  b_claims_sync = true;
+  net.run(t + 1, t + 1200, [&] { return flags_of(a, ida) == want_for(b); });
+  EXPECT_EQ(flags_of(a, ida), want_for(b));
+  EXPECT_TRUE(a.association(ida)->peer_synchronized);
+  sent = requests_to(net, peerb());
+  EXPECT_GE(std::count(sent.begin(), sent.end(), wire::Opcode::Cook), 1);
+}
+
 TEST(SymmetricPeers, ForgedActivePeersMobilizeAtMostMaxEphemeralAssociations) {
   // Anyone can compute a cookie-0 MAC: a flood of "symmetric-active peers"
   // from many addresses must not grow the association table without bound.

@@ -57,10 +57,23 @@ TEST(RequestRules, FollowDigestNinePointTwoFirstMatchOrderForTheIffFixture) {
   EXPECT_EQ(request_for(State::Complete), std::nullopt);
 }
 
-TEST(RequestRules, SymmetricPeersAskForTheCookieOnlyWhenSynchronized) {
+TEST(RequestRules, SymmetricPeersAskForTheCookieOnlyWhenBothClocksAreSynchronized) {
   const std::uint32_t f = 0x00080003 | cf::kCert | cf::kVrfy;
   EXPECT_EQ(state_of(f, false, RequestTable::Symmetric), State::AutokeyExchange);
   EXPECT_EQ(state_of(f, true, RequestTable::Symmetric), State::CookieExchange);
+  // Digest §9.2 symmetric rule 4: the peer's leap indicator counts too; until
+  // it says synchronized the AUTO row comes first.
+  EXPECT_EQ(state_of(f, true, RequestTable::Symmetric, false), State::AutokeyExchange);
+  EXPECT_EQ(state_of(f | cf::kAuto | cf::kProv, true, RequestTable::Symmetric, false), State::CertificateSigning);
+  // The client table never reads it.
+  EXPECT_EQ(state_of(f, true, RequestTable::Client, false), State::CookieExchange);
+}
+
+TEST(TransitionTable, AutokeyValuesAreTakenWhileTheCookieIsStillDark) {
+  // A symmetric association asks for them before its cookie (rule 4), and a
+  // peer pushes new ones whenever its list changes (digest §6.8).
+  EXPECT_TRUE(accepts(transition_for(Event::AutoResponse), State::CookieExchange));
+  EXPECT_FALSE(accepts(transition_for(Event::AutoResponse), State::IdentityProof));
 }
 
 TEST(TransitionTable, ResponsesAreAcceptedOnlyInTheStateThatAskedForThem) {
