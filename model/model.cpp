@@ -98,8 +98,7 @@ World::World(Configuration c) : config_(c) {
     auto& h = hosts_[static_cast<std::size_t>(n)];
     h.key = principal_of(n);
     h.own_assoc = 100 + static_cast<std::uint32_t>(n);
-    h.key_index = kKeyListLast;
-    h.key_list = static_cast<std::uint64_t>(n) + 1;
+    h.key_list = static_cast<std::uint64_t>(n + 1) << 16;  // lists of the two hosts never coincide
   }
   // Servers start synchronized (they have signed their values); clients not.
   hosts_[1].synchronized = true;
@@ -117,10 +116,6 @@ World::World(Configuration c) : config_(c) {
     case Configuration::Broadcast:
       break;  // the client mobilizes on the first broadcast
   }
-  for (auto& h : hosts_)
-    if (h.synchronized) h.key_list_time = clock_;
-  // The first broadcast of a key list is its AUTO response (digest §9.2).
-  if (c == Configuration::Broadcast) hosts_[1].push_auto = true;
 }
 
 // ---- observation and invariants ---------------------------------------------
@@ -169,11 +164,9 @@ std::string check_step(const World& before, const World& after, const StepReport
   if (report.node < 0 || report.fields.empty()) return {};
   const auto& was = before.host(report.node).assoc;
   const auto& now = after.host(report.node).assoc;
-  bool accepted = false, restarted = false, chain = false;
+  bool accepted = false;
   for (const auto& [fld, v] : report.fields) {
     accepted |= v == Verdict::Accepted;
-    restarted |= v == Verdict::Restarted;
-    chain |= v == Verdict::BrokenKeyChain;
     if (v != Verdict::Accepted || !fld.response || !was) continue;
     if (fld.code == Opcode::Assoc || fld.code == Opcode::Cert) continue;  // unsigned / provisional (§6.2)
     const std::string what = std::string(wire::name(fld.code)) + " response accepted ";
@@ -183,10 +176,8 @@ std::string check_step(const World& before, const World& after, const StepReport
     if (fld.code == Opcode::Iff && (fld.proof != GroupKey::Honest || fld.value != was->challenge))
       return what + "without an honest proof for our challenge";
   }
-  if (accepted || restarted) return {};
-  auto expected = was;
-  if (chain && expected) expected->flags &= ~f::kAuto;
-  if (!(now == expected)) return "an unverified message changed the association";
+  if (accepted) return {};
+  if (!(now == was)) return "an unverified message changed the association";
   return {};
 }
 
@@ -227,8 +218,7 @@ std::optional<Opcode> choose_request(const Association& a, const Host& h, bool p
 std::optional<Opcode> World::next_request(int node) const {
   const auto& h = host(node);
   if (!h.assoc || (h.assoc->flags & kAllProgress) == kAllProgress) return std::nullopt;
-  const bool peer_synced = host(1 - node).synchronized && (h.assoc->flags & f::kProv) != 0;
-  return choose_request(*h.assoc, h, peer_synced);
+  return choose_request(*h.assoc, h, h.assoc->peer_synced);
 }
 
 void World::poll(int node) {
@@ -238,13 +228,14 @@ void World::poll(int node) {
   // Broadcast server: one AUTO or ASSOC response per poll, while synchronized (digest §9.2).
   if (config_ == Configuration::Broadcast && node == 1) {
     if (!h.synchronized) return;
-    if (h.key_index == 0) {  // list used up: a new one, announced by AUTO (digest §6.8)
+    if (h.key_index == 0) {  // no list, used up or expired: a new one, announced by AUTO (digest §6.8)
       ++h.key_list;
       h.key_index = kKeyListLast;
       h.key_list_time = clock_;
+      h.key_list_fs = h.signature_update;
       h.push_auto = true;
     }
-    Packet p{node, peer, true, static_cast<std::uint32_t>(h.key_list << 8 | h.key_index), true, {}};
+    Packet p{node, peer, true, static_cast<std::uint32_t>(h.key_list << 8 | h.key_index), true, true, {}};
     --h.key_index;
     Field fld;
     fld.response = true;
@@ -252,7 +243,7 @@ void World::poll(int node) {
     if (h.push_auto) {
       fld.code = Opcode::Auto;
       fld.timestamp = h.key_list_time;
-      fld.filestamp = h.signature_update;
+      fld.filestamp = h.key_list_fs;
       fld.value = h.key_list;
       fld.seq = kKeyListLast;
       fld = sign(node, fld);
@@ -268,29 +259,28 @@ void World::poll(int node) {
   }
   if (!h.assoc) return;
   auto& a = *h.assoc;
-  Packet p{node, peer, false, next_key_id_++, true, {}};
+  const bool sym = a.mode == Mode::Symmetric;
+  Packet p{node, peer, false, next_key_id_++, true, h.synchronized, {}};
+  // Symmetric sender: a new key list when there is none (a fresh or
+  // restarted association, purged by COOK, expired) or the host is
+  // unsynchronized (its lists hold one key); its values are pushed once SIGN
+  // is lit (digest §6.7-§6.8, §9.2 symmetric rule 6).
+  if (sym && (!a.list_in_use || !h.synchronized)) {
+    ++h.key_list;
+    h.key_list_time = clock_;
+    h.key_list_fs = h.signature_update;
+    a.list_in_use = true;
+    a.push_auto = true;
+  }
   // Symmetric: a queued request is answered first (digest §9.2 rule 0).
   if (a.queued) {
     if (auto resp = answer(node, *a.queued)) p.fields.push_back(*resp);
     a.queued.reset();
   }
-  if (a.mode == Mode::Symmetric && h.push_auto && (a.flags & f::kSign) != 0) {
-    Field fld;
-    fld.code = Opcode::Auto;
-    fld.response = true;
-    fld.assoc_id = a.peer_id;  // digest §9.2 symmetric rule 6
-    fld.timestamp = h.key_list_time;
-    fld.filestamp = h.signature_update;
-    fld.value = h.key_list;
-    fld.seq = kKeyListLast;
-    p.fields.push_back(sign(node, fld));
-    h.push_auto = false;
-  }
   const bool complete = (a.flags & kAllProgress) == kAllProgress;
-  const bool peer_synced = host(peer).synchronized && (a.flags & f::kProv) != 0;
   a.outstanding.reset();
   if (!complete) {
-    if (auto code = choose_request(a, h, peer_synced)) {
+    if (auto code = choose_request(a, h, a.peer_synced)) {
       Field req;
       req.code = *code;
       req.assoc_id = (*code == Opcode::Auto && a.mode == Mode::BroadcastClient) ? a.peer_id : a.own_id;
@@ -305,7 +295,9 @@ void World::poll(int node) {
           req.subject = principal_of(peer);
           break;
         case Opcode::Iff:
-          a.challenge = next_nonce_++;
+          // Even nonces: a rewritten value (value ^ 1) never equals one.
+          a.challenge = next_nonce_;
+          next_nonce_ += 2;
           req.value = a.challenge;
           req.filestamp = kCertFilestamp;
           break;
@@ -320,6 +312,20 @@ void World::poll(int node) {
       p.fields.push_back(sign(node, req));
       a.outstanding = *code;
     }
+  }
+  // Symmetric rule 6: the new list's values ride in a packet that asks for
+  // nothing, once SIGN is lit and the host can sign them.
+  if (sym && a.push_auto && (a.flags & f::kSign) != 0 && h.synchronized && !a.outstanding) {
+    Field fld;
+    fld.code = Opcode::Auto;
+    fld.response = true;
+    fld.assoc_id = a.peer_id;  // the peer's association, digest §3.4
+    fld.timestamp = h.key_list_time;
+    fld.filestamp = h.key_list_fs;
+    fld.value = h.key_list;
+    fld.seq = kKeyListLast;
+    p.fields.push_back(sign(node, fld));
+    a.push_auto = false;
   }
   if (p.fields.empty()) return;  // a plain NTP packet: nothing Autokey would check
   a.last_key_id = p.key_id;
@@ -363,12 +369,17 @@ std::optional<Field> World::answer(int node, const Field& rq) {
       r.value = 0xc0c0 + static_cast<std::uint64_t>(rq.subject);  // the cookie, encrypted to the requester
       return sign(node, r);
     case Opcode::Auto:
-      if (config_ == Configuration::Broadcast && rq.assoc_id != h.own_assoc) {
-        r.error = true;  // no such association (XEVNT_ERR)
-        return r;
-      }
+      // No such association: an error field, which changes nothing at the
+      // requester (docs/model.md); the model leaves it out, as every empty
+      // or error answer.
+      if (config_ == Configuration::Broadcast && rq.assoc_id != h.own_assoc) return std::nullopt;
+      // Values exist only for a list made while synchronized (symmetric:
+      // not before the first transmission of a fresh or purged list).
+      if (!h.synchronized) return std::nullopt;
+      if (config_ == Configuration::Symmetric && !(h.assoc && h.assoc->list_in_use)) return std::nullopt;
+      if (config_ == Configuration::Broadcast && h.key_list_time == 0) return std::nullopt;
       r.timestamp = h.key_list_time;
-      r.filestamp = h.signature_update;
+      r.filestamp = h.key_list_fs;
       r.value = h.key_list;
       r.seq = kKeyListLast;
       return sign(node, r);
@@ -380,9 +391,11 @@ std::optional<Field> World::answer(int node, const Field& rq) {
       r.issuer = h.key;
       return sign(node, r);
     case Opcode::Leap:
-      if (h.signature_update == 0) return std::nullopt;
+      // Before its first crypto_update a host has no leap values to sign:
+      // the value goes out unsigned with timestamp 0, which the requester
+      // refuses (digest §3.8 check 6).
       r.timestamp = h.signature_update;
-      r.filestamp = kCertFilestamp;
+      r.filestamp = h.signature_update == 0 ? 0 : kCertFilestamp;
       return sign(node, r);
     default:
       r.error = true;  // NULL, GQ, MV: nothing to answer with
@@ -401,6 +414,9 @@ void World::restart(Association& a) {
 Verdict World::handle_response(Host& h, Association& a, const Packet& p, const Field& fld) {
   const bool pushed_auto = fld.code == Opcode::Auto && (p.broadcast || a.mode == Mode::Symmetric);
   if (!pushed_auto && a.outstanding != fld.code) return Verdict::Ignored;
+  // AUTO values are taken only from a peer whose identity is verified
+  // (from the cookie step on, digest §9.2), pushed or asked for.
+  if (fld.code == Opcode::Auto && (a.flags & f::kVrfy) == 0) return Verdict::Ignored;
   // ntpd restarts on an error response; any on-path host can forge one (its
   // packet is MACed with cookie 0), so the model discards it (docs/model.md).
   if (fld.error) return Verdict::ErrorResponse;
@@ -412,6 +428,13 @@ Verdict World::handle_response(Host& h, Association& a, const Packet& p, const F
     // packets are checked by key ID, not by autokey values), a server without
     // TAI pre-lights LEAP (digest §9.1).
     if (a.mode != Mode::Symmetric && fld.assoc_id != a.own_id) return Verdict::WrongAssocId;
+    if ((a.flags & f::kEnab) != 0) {
+      // Symmetric: the peer's ASSOC request got here first. A second ASSOC
+      // is fine only from the same peer association (digest §5.1 step 2).
+      if (fld.assoc_id != a.peer_id) return Verdict::WrongAssocId;
+      a.outstanding.reset();
+      return Verdict::Accepted;
+    }
     a.flags = (fld.filestamp & ~kAllProgress) | (a.flags & kAllProgress);
     if (a.mode == Mode::Client) a.flags |= f::kAuto;
     if ((fld.filestamp & f::kTai) == 0) a.flags |= f::kLeap;
@@ -446,6 +469,9 @@ Verdict World::handle_response(Host& h, Association& a, const Packet& p, const F
     a.autokey_list = fld.value;
     a.autokey_seq = fld.seq;
   }
+  // §6.6/digest §6.8: a new cookie purges the key list (the session keys
+  // hash it); the next transmission starts a new one.
+  if (fld.code == Opcode::Cook) a.list_in_use = false;
   a.flags |= s->lights;
   a.stored_ts[slot(fld.code)] = fld.timestamp;
   if (a.outstanding == fld.code) a.outstanding.reset();
@@ -458,21 +484,23 @@ Verdict World::receive_field(int node, const Packet& p, const Field& fld) {
   if (!fld.response) {
     if (config_ == Configuration::Symmetric && h.assoc) {
       auto& a = *h.assoc;
-      if (fld.code == Opcode::Assoc) {
-        // digest §9.6: a fresh ASSOC after CERT means the peer restarted.
-        if ((a.flags & f::kCert) != 0) {
-          restart(a);
-          return Verdict::Restarted;
-        }
+      // Digest §5.1: the peer's first ASSOC request is also its association
+      // data. A later one is not applied: ntpd restarts when it names another
+      // peer association (digest §9.6), but an ASSOC is unsigned, so anyone
+      // could reset us that way; a peer that really restarted falls silent
+      // and our association starts over on that (docs/model.md).
+      if (fld.code == Opcode::Assoc && (a.flags & f::kEnab) == 0) {
         a.flags = (fld.filestamp & ~kAllProgress) | (a.flags & kAllProgress);
         if ((fld.filestamp & f::kTai) == 0) a.flags |= f::kLeap;
         a.peer_id = fld.assoc_id;
       }
-      if (!a.queued) a.queued = fld;  // one slot, first wins
+      // Every request is answered (statelessly), so a restarted peer still
+      // learns our association ID: one slot, the first request wins.
+      if (!a.queued) a.queued = fld;
       return Verdict::Accepted;
     }
     if (config_ == Configuration::Symmetric || node != 1) return Verdict::Ignored;
-    if (auto r = answer(node, fld)) send(Packet{node, p.from, false, p.key_id, true, {*r}});
+    if (auto r = answer(node, fld)) send(Packet{node, p.from, false, p.key_id, true, h.synchronized, {*r}});
     return Verdict::Accepted;
   }
   // Broadcast packets at the broadcast client.
@@ -488,17 +516,21 @@ Verdict World::receive_field(int node, const Packet& p, const Field& fld) {
       return Verdict::Accepted;
     }
     auto& a = *h.assoc;
-    if (fld.code == Opcode::Assoc && fld.assoc_id != a.peer_id) {
-      h.assoc.reset();  // the broadcaster restarted: preemptible, demobilized (digest §9.8)
-      return Verdict::Restarted;
-    }
+    // A broadcaster that restarted announces another association ID. ntpd
+    // restarts on that (digest §9.5); the ASSOC is unsigned, so the model
+    // refuses it and the association starts over only on its refresh (the
+    // reference: on the silence of its broadcasts), docs/model.md.
+    if (fld.code == Opcode::Assoc && fld.assoc_id != a.peer_id) return Verdict::WrongAssocId;
     if (fld.code == Opcode::Auto) return handle_response(h, a, p, fld);
     // digest §6.9: a broadcast is only trusted if its key ID hashes to the
     // announced autokey; a miss clears AUTO so the values are fetched again.
     if ((a.flags & f::kAuto) == 0) return Verdict::Ignored;
     const bool in_list = (p.key_id >> 8) == a.autokey_list && (p.key_id & 0xff) <= a.autokey_seq;
     if (in_list) return Verdict::Ignored;  // a good broadcast: timekeeping only
-    a.flags &= ~f::kAuto;
+    // ntpd clears AUTO here to fetch the values again; that lets any
+    // on-path host (cookie-0 MAC) change the association, so the packet is
+    // refused and nothing changes (docs/model.md; a lost AUTO push is
+    // recovered by the silence restart).
     return Verdict::BrokenKeyChain;
   }
   if (!h.assoc) return Verdict::Ignored;
@@ -581,13 +613,27 @@ StepReport World::apply(const Event& e) {
       if (seen_.size() >= kMaxSeen) seen_.erase(seen_.begin());
       seen_.push_back(p);
       report.node = p.to;
+      bool refused = false, verified = false;
       for (const auto& fld : p.fields) {
         // A bad MAC drops the whole packet before any crypto (digest §9.8);
         // the model does not restart on it (security-history §4.8).
         const Verdict v = p.mac_ok ? receive_field(p.to, p, fld) : Verdict::BadMac;
         report.fields.emplace_back(fld, v);
-        if (v == Verdict::Restarted) break;
+        verified |= v == Verdict::Accepted && fld.response && fld.code != Opcode::Assoc;
+        // Digest §3.8 step 5: the first field refused ends the walk. An
+        // error field only says the peer could not answer, an ignored one
+        // was not asked for; the fields after those (a symmetric peer's
+        // own request) are still read.
+        if (v != Verdict::Accepted && v != Verdict::ErrorResponse && v != Verdict::Ignored) {
+          refused = true;
+          break;
+        }
       }
+      // Digest §9.3: the peer's leap indicator counts once a verified
+      // response made the packet authentic and PROV is lit (symmetric rule 4).
+      auto& to = hosts_[static_cast<std::size_t>(p.to)].assoc;
+      if (!refused && verified && to && to->mode == Mode::Symmetric && (to->flags & f::kProv) != 0)
+        to->peer_synced = p.synchronized;
       break;
     }
     case EventKind::NetworkDropsPacket:
@@ -624,16 +670,20 @@ StepReport World::apply(const Event& e) {
       r.trusted = true;
       r.proof = GroupKey::Forged;  // not a group member
       if (r.code == Opcode::Sign) r.subject = h.key;
-      if (r.code == Opcode::Assoc) r.filestamp = host(1 - e.node).status();
+      if (r.code == Opcode::Assoc) {
+        // The peer's public values, copied (an ASSOC is never signed); a
+        // symmetric peer's response names its own association (§3.4).
+        r.filestamp = host(1 - e.node).status();
+        if (a.mode == Mode::Symmetric) r.assoc_id = host(1 - e.node).own_assoc;
+      }
       r.signer = Principal::Attacker;
       r.signed_digest = r.digest();
-      send(Packet{1 - e.node, e.node, false, a.last_key_id, true, {r}});
+      send(Packet{1 - e.node, e.node, false, a.last_key_id, true, true, {r}});
       break;
     }
     case EventKind::ClockSynchronizes:
       h.synchronized = true;
       h.signature_update = ++clock_;  // crypto_update (digest §10.1)
-      if (h.key_list_time == 0) h.key_list_time = clock_;
       break;
     case EventKind::HostRestarts: {
       const bool had_assoc = h.assoc.has_value();
@@ -641,19 +691,19 @@ StepReport World::apply(const Event& e) {
       h.synchronized = false;
       h.signature_update = 0;
       h.own_assoc += 2;  // a new association ID
-      ++h.key_list;
-      h.key_index = kKeyListLast;
+      h.key_index = 0;   // no key list until the next transmission
       h.key_list_time = 0;
+      h.key_list_fs = 0;
       h.push_auto = false;
       h.assoc.reset();
       if (had_assoc && mode != Mode::BroadcastClient) h.assoc = fresh_association(mode, h.own_assoc);
       break;
     }
     case EventKind::KeyListExpires:
-      ++h.key_list;
-      h.key_index = kKeyListLast;
-      h.key_list_time = ++clock_;
-      h.push_auto = true;
+      // Its lifetime is over (digest §6.7): the next transmission starts a
+      // new list and announces it (broadcast AUTO, symmetric push).
+      h.key_index = 0;
+      if (h.assoc && h.assoc->mode == Mode::Symmetric) h.assoc->list_in_use = false;
       break;
     case EventKind::RefreshTimerFires:
       if (h.assoc->mode == Mode::BroadcastClient)
@@ -699,7 +749,6 @@ std::string_view to_string(Verdict v) {
     case Verdict::BadCertificate: return "bad certificate";
     case Verdict::BadIdentity: return "bad identity proof";
     case Verdict::BrokenKeyChain: return "broken key chain";
-    case Verdict::Restarted: return "restarted";
   }
   return "?";
 }

@@ -75,6 +75,7 @@ struct Packet {
   bool broadcast = false;
   std::uint32_t key_id = 0;  // MAC key ID: a reply echoes the request's (digest §6.9)
   bool mac_ok = true;        // false once a bit was flipped without re-MACing
+  bool synchronized = false; // the sender's leap indicator: its clock is set
   std::vector<Field> fields;
   bool operator==(const Packet&) const = default;
 };
@@ -93,7 +94,6 @@ enum class Verdict : std::uint8_t {
   BadCertificate,     // XEVNT_CRT: not a trusted self-signed certificate
   BadIdentity,        // XEVNT_ID: proof not made with the group key
   BrokenKeyChain,     // TEST8: broadcast key ID not in the announced list
-  Restarted,          // peer restarted (new ASSOC / new broadcast ID): cleared
 };
 std::string_view to_string(Verdict v);
 
@@ -111,6 +111,13 @@ struct Association {
   std::uint64_t autokey_list = 0;  // AUTO values: which list, and its last index
   std::uint32_t autokey_seq = 0;
   std::optional<Field> queued;     // symmetric: one queued request from the peer
+  // Symmetric: what the peer's last authentic packet, once PROV was lit,
+  // said of its clock (ntpd's peer->leap, digest §9.3); rule 4 reads it.
+  bool peer_synced = false;
+  // Symmetric sender side: a key list exists (COOK purges it, a restart
+  // drops it, it expires) and its values still have to be pushed (§6.8).
+  bool list_in_use = false;
+  bool push_auto = false;
   bool operator==(const Association&) const = default;
 };
 
@@ -123,7 +130,8 @@ struct Host {
   std::uint64_t key_list = 1;          // current key list (broadcast / symmetric sender)
   std::uint32_t key_index = 0;         // next index to use, counting down
   std::uint32_t key_list_time = 0;     // when the current list was generated
-  bool push_auto = false;              // send an AUTO response next (digest §6.8)
+  std::uint32_t key_list_fs = 0;       // signature_update at that time (its values' filestamp)
+  bool push_auto = false;              // broadcast: send an AUTO response next (digest §6.8)
   std::optional<Association> assoc;
   std::uint32_t status() const;        // the status word it advertises
   bool operator==(const Host&) const = default;
@@ -152,7 +160,7 @@ enum class EventKind : std::uint8_t {
   AttackerInjectsResponse,  // forged response to node's outstanding request: own key, forged proof
   ClockSynchronizes,     // node's clock becomes synchronized: crypto_update
   HostRestarts,          // node restarts: associations and key lists gone, unsynchronized
-  KeyListExpires,        // node's key list is used up: new list, push AUTO
+  KeyListExpires,        // node's key list expires: the next transmission starts a new one
   RefreshTimerFires,     // node's association is refreshed (digest §6.10): restart
 };
 std::string_view to_string(EventKind k);
@@ -180,8 +188,7 @@ class World;
 // The safety rules for one step, checked against symbolic truth rather than
 // the model's own verdicts (so they also catch a model or reference that
 // verifies too little): a step in which nothing was accepted changes no
-// association (apart from the two permitted losses: a restart and a broken
-// key chain clearing AUTO); every accepted signed response really was signed
+// association; every accepted signed response really was signed
 // by the association's verification key over exactly its fields, with a
 // non-zero timestamp; every accepted identity response is an honest proof for
 // the challenge sent. "" if all hold, else the rule broken.
@@ -239,7 +246,7 @@ class World {
   std::vector<Packet> seen_;
   std::uint32_t clock_ = 1000;
   std::uint32_t next_key_id_ = 0x10000;
-  std::uint64_t next_nonce_ = 1;
+  std::uint64_t next_nonce_ = 2;
 };
 
 }  // namespace ak::model

@@ -9,6 +9,7 @@
 #include <botan/rsa.h>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <span>
 #include <stdexcept>
@@ -31,11 +32,32 @@ namespace {
 namespace cf = wire::crypto_flag;
 using model::EventKind;
 
-constexpr const char* kFolder = "iff-md5-512";
 // Near the fixtures' own date: their files are stamped 4004702989..4004704710
 // and their certificates are valid for a year from then.
 constexpr std::uint32_t kT0 = 4004705000u;
 constexpr unsigned kPollLog2 = 4;
+// The broadcaster's key lists hold min(100, 2^5 / 2^4 + 1) = 3 keys, as the
+// model's (kKeyListLast); their lifetime, 2^5 + 2^4 s, is never reached by
+// use alone, because the broadcaster's clock moves 2^4 s per broadcast.
+constexpr unsigned kBroadcastAutomaxLog2 = 5;
+
+// Where a node's keys come from (fixture folder and side, crypto host, ident, pw).
+struct NodeKeys {
+  const char* folder;
+  const char* side;
+  const char* host;
+  const char* ident;
+  const char* password;
+};
+
+NodeKeys keys_for(model::Configuration c, int node) {
+  if (c == model::Configuration::Symmetric) {
+    return node == 1 ? NodeKeys{"sym-tc-md5-512", "a", "peera", "grp", "apw"}
+                     : NodeKeys{"sym-tc-md5-512", "b", "peerb", "grp", "bpw"};
+  }
+  return node == 1 ? NodeKeys{"iff-md5-512", "server", "servername", "servername", "server_password"}
+                   : NodeKeys{"iff-md5-512", "client", "clientname", "servername", "client_password"};
+}
 
 
 // Reproducible, not cryptographic: a trace replays exactly.
@@ -46,16 +68,38 @@ core::RandomSource seeded(std::uint64_t seed) {
   };
 }
 
-core::Host make_host(int node, std::uint64_t seed, core::HostOptions options) {
+keys::LoadedKeys load(const NodeKeys& k) {
   keys::KeysDirOptions o;
-  const bool server = node == 1;
-  o.dir = testing::fixture(std::string(kFolder) + (server ? "/server" : "/client"));
-  o.host = server ? "servername" : "clientname";
-  o.ident = "servername";
-  o.password = server ? "server_password" : "client_password";
+  o.dir = testing::fixture(std::string(k.folder) + "/" + k.side);
+  o.host = k.host;
+  o.ident = k.ident;
+  o.password = k.password;
   auto loaded = keys::load_keys_dir(o);
   if (!loaded) throw std::runtime_error("fixture keys did not load: " + keys::describe(loaded.error()));
-  auto host = core::Host::create(std::move(loaded).value(), std::move(options), seeded(seed));
+  return std::move(loaded).value();
+}
+
+// The IFF group key of the iff-md5-512 fixture (RFC 5906 App. F), which
+// the two symmetric peers share: each proves its identity with it and checks
+// the other's proof with its public parameters.
+const keys::Stamped<crypto::IffParams>& iff_group_key() {
+  static const keys::Stamped<crypto::IffParams> key = [] {
+    auto loaded = load(keys_for(model::Configuration::ClientServer, 1));
+    if (!loaded.iff_key) throw std::runtime_error("iff-md5-512 has no IFF key");
+    return *loaded.iff_key;
+  }();
+  return key;
+}
+
+core::Host make_host(model::Configuration c, int node, std::uint64_t seed, core::HostOptions options) {
+  auto loaded = load(keys_for(c, node));
+  if (c == model::Configuration::Symmetric) {
+    loaded.iff_key = iff_group_key();
+    auto par = iff_group_key();
+    par.value.b.reset();  // what a client parameter file holds
+    loaded.iff_par = std::move(par);
+  }
+  auto host = core::Host::create(std::move(loaded), std::move(options), seeded(seed));
   if (!host) throw std::runtime_error("fixture host did not build: " + core::describe(host.error()));
   return std::move(host).value();
 }
@@ -81,20 +125,20 @@ std::optional<wire::Bytes> remac(wire::Packet p, const wire::Address& from, cons
 
 // The model's server sends a packet exactly when it has a value to answer
 // with (model.cpp World::answer). The reference answers every request, with
-// an empty response (CERT before the server signed its values), an error
-// response (SIGN while unsynchronized) or a LEAP value structure with vl = 0
-// (before the first crypto_update) where the model stays silent; such a
-// reply changes nothing at the client (digest §5 "Empty responses"; errors
-// are discarded by both, docs/model.md) and is kept off the network so that
-// packet indexes stay aligned. So are packets without fields: the model
-// sends none (a plain NTP packet carries nothing Autokey would check).
+// an empty response (CERT before the server signed its values) or an error
+// response (SIGN while unsynchronized, AUTO without values) where the model
+// stays silent; such a reply changes nothing at the client (digest §5
+// "Empty responses"; errors are discarded by both, docs/model.md) and is
+// kept off the network so that packet indexes stay aligned. So are packets
+// without fields: the model sends none (a plain NTP packet carries nothing
+// Autokey would check). A LEAP response before the first crypto_update
+// (unsigned, vl = 0) is carried: the model sends it too (timestamp 0).
 bool carries_autokey(const wire::Bytes& bytes) {
   auto p = wire::Packet::parse(bytes);
   if (!p || p->fields.empty()) return false;
   for (const auto& ef : p->fields) {
-    if (!ef.response) return true;                 // a request
-    if (ef.error || ef.is_short_form()) continue;  // error / empty response
-    if (wire::decode(ef)) return true;             // a response with a value
+    if (!ef.response) return true;                  // a request
+    if (!ef.error && !ef.is_short_form()) return true;  // a response with a value structure
   }
   return false;
 }
@@ -109,44 +153,44 @@ std::uint64_t fnv(const wire::Bytes& b) {
 }
 
 // The attacker of the model's AttackerInjectsResponse: its own RSA key and a
-// self-signed trusted certificate under the server's name (which a
-// certificate trail accepts, RFC 5906 §6.2; only the identity step stops
-// it), and an IFF group key it guessed.
+// self-signed trusted certificate under the name of the host it imitates
+// (which a certificate trail accepts, RFC 5906 §6.2; only the identity step
+// stops it), and an IFF group key it guessed. One per imitated name.
 struct Attacker {
   std::unique_ptr<Botan::RSA_PrivateKey> key;
   crypto::Certificate cert;
   std::uint32_t filestamp = 0;
 };
 
-const Attacker& attacker(const core::Host& server) {
-  static const Attacker a = [&server] {
-    Attacker out;
-    auto rng = core::make_botan_rng(seeded(0xa77ac3e5));
-    // Botan will not generate 512-bit RSA keys; another fixture's host key
-    // (tc-md5-512, a different key under the same host name) serves.
-    keys::KeysDirOptions o;
-    o.dir = testing::fixture("tc-md5-512/server");
-    o.host = "servername";
-    o.password = "server_password";
-    auto loaded = keys::load_keys_dir(o);
-    if (!loaded) throw std::runtime_error("attacker keys did not load: " + keys::describe(loaded.error()));
-    out.key = std::move(loaded.value().host.value);
-    const crypto::Certificate& honest = server.certificate();
-    crypto::CertificateFields f;
-    f.subject = honest.subject;
-    f.issuer = honest.subject;
-    f.serial = server.certificate_filestamp();
-    f.not_before = honest.not_before;
-    f.not_after = honest.not_after;
-    f.digest = crypto::Digest::MD5;
-    f.trusted = true;
-    auto cert = crypto::make_certificate(f, *out.key, *out.key, *rng);
-    if (!cert) throw std::runtime_error("attacker certificate");
-    out.cert = std::move(cert).value();
-    out.filestamp = server.certificate_filestamp();
-    return out;
-  }();
-  return a;
+const Attacker& attacker(const core::Host& honest) {
+  static std::map<std::string, Attacker> cache;
+  const crypto::Certificate& real = honest.certificate();
+  auto it = cache.find(real.subject);
+  if (it != cache.end()) return it->second;
+  Attacker out;
+  auto rng = core::make_botan_rng(seeded(0xa77ac3e5));
+  // Botan will not generate 512-bit RSA keys; another fixture's host key
+  // (tc-md5-512's, a key none of the hosts here holds) serves.
+  keys::KeysDirOptions o;
+  o.dir = testing::fixture("tc-md5-512/server");
+  o.host = "servername";
+  o.password = "server_password";
+  auto loaded = keys::load_keys_dir(o);
+  if (!loaded) throw std::runtime_error("attacker keys did not load: " + keys::describe(loaded.error()));
+  out.key = std::move(loaded.value().host.value);
+  crypto::CertificateFields f;
+  f.subject = real.subject;
+  f.issuer = real.subject;
+  f.serial = honest.certificate_filestamp();
+  f.not_before = real.not_before;
+  f.not_after = real.not_after;
+  f.digest = crypto::Digest::MD5;
+  f.trusted = true;
+  auto cert = crypto::make_certificate(f, *out.key, *out.key, *rng);
+  if (!cert) throw std::runtime_error("attacker certificate");
+  out.cert = std::move(cert).value();
+  out.filestamp = honest.certificate_filestamp();
+  return cache.emplace(real.subject, std::move(out)).first->second;
 }
 
 }  // namespace
@@ -161,11 +205,21 @@ const wire::Address& ReferenceSystem::server_address() {
   return a;
 }
 
+const wire::Address& ReferenceSystem::broadcast_address() {
+  static const wire::Address a = wire::Address::v4({10, 123, 0, 255});
+  return a;
+}
+
+namespace {
+const wire::Address& address_of(int node) {
+  return node == 1 ? ReferenceSystem::server_address() : ReferenceSystem::client_address();
+}
+}  // namespace
+
 ReferenceSystem::ReferenceSystem(model::Configuration c, std::uint64_t seed) : ReferenceSystem(c, seed, Options{}) {}
 
 ReferenceSystem::ReferenceSystem(model::Configuration c, std::uint64_t seed, Options options)
-    : seed_(seed), options_(std::move(options)), now_(kT0) {
-  if (!supports(c)) throw std::invalid_argument("ReferenceSystem: configuration not mapped");
+    : config_(c), seed_(seed), options_(std::move(options)), now_{kT0, kT0} {
   start_node(1);
   start_node(0);
 }
@@ -174,33 +228,75 @@ ReferenceSystem::~ReferenceSystem() = default;
 
 void ReferenceSystem::start_node(int node) {
   ++restarts_;
+  const auto n = static_cast<std::size_t>(node);
   const std::uint64_t seed = seed_ * 1000003u + restarts_;
+  // The model's server, broadcaster and symmetric peers start synchronized
+  // (they have signed their values); a restarted host does not (HostRestarts,
+  // then ClockSynchronizes). The model's clients start unsynchronized.
+  const bool first_start = !engines_[n];
   core::EngineOptions eo;
   // The model restarts an association only on the refresh timer or a host
   // restart; the reference also after polls without an authentic reply
   // (its replacement for ntpd's restart on a crypto-NAK or bad MAC). Traces
   // poll without delivering, so that rule is pushed out of their reach.
   eo.restart_after_silent_polls = 1u << 30;
-  if (node == 1) {
-    eo.serve = true;
-    const bool first_start = !engines_[1];
-    engines_[1] = std::make_unique<core::Engine>(make_host(1, seed, options_.server_host), eo);
-    // The model's server starts synchronized (it signed its values); a
-    // restarted one does not (HostRestarts, then ClockSynchronizes).
-    if (first_start) take(engines_[1]->set_synchronized(now_));
-    return;
+  eo.serve = node == 1 && config_ != model::Configuration::Symmetric;
+  core::HostOptions ho = node == 1 ? options_.server_host : core::HostOptions{};
+  assoc_[n] = 0;
+  switch (config_) {
+    case model::Configuration::ClientServer: {
+      engines_[n] = std::make_unique<core::Engine>(make_host(config_, node, seed, std::move(ho)), eo);
+      if (node == 1) {
+        if (first_start) take(1, engines_[1]->set_synchronized(now_[1]));
+        return;
+      }
+      core::PeerConfig cfg{server_address(), client_address(), core::PeerMode::Client, core::Scheme::Iff,
+                           "servername", kPollLog2};
+      auto id = engines_[0]->mobilize(cfg, now_[0]);
+      if (!id) throw std::runtime_error("client association did not mobilize");
+      assoc_[0] = *id;
+      return;
+    }
+    case model::Configuration::Symmetric: {
+      // `peer <other> autokey ident grp`: symmetric active on both sides.
+      engines_[n] = std::make_unique<core::Engine>(make_host(config_, node, seed, std::move(ho)), eo);
+      if (first_start) take(node, engines_[n]->set_synchronized(now_[n]));
+      core::PeerConfig cfg{address_of(1 - node), address_of(node), core::PeerMode::SymmetricActive,
+                           core::Scheme::Iff, "grp", kPollLog2};
+      auto id = engines_[n]->mobilize(cfg, now_[n]);
+      if (!id) throw std::runtime_error("symmetric association did not mobilize");
+      assoc_[n] = *id;
+      return;
+    }
+    case model::Configuration::Broadcast: {
+      if (node == 1) {
+        // `broadcast 10.123.0.255 autokey`; it answers its clients' volleys too.
+        eo.automax_log2 = kBroadcastAutomaxLog2;
+        engines_[1] = std::make_unique<core::Engine>(make_host(config_, 1, seed, std::move(ho)), eo);
+        if (first_start) take(1, engines_[1]->set_synchronized(now_[1]));
+        core::PeerConfig cfg{broadcast_address(), server_address(), core::PeerMode::BroadcastServer,
+                             core::Scheme::Tc, "", kPollLog2};
+        auto id = engines_[1]->mobilize(cfg, now_[1]);
+        if (!id) throw std::runtime_error("broadcast association did not mobilize");
+        broadcaster_ = *id;
+        return;
+      }
+      // `broadcastclient` with `crypto ... ident servername`: the first
+      // ASSOC broadcast mobilizes an IFF association (digest §9.5).
+      eo.broadcast_client = true;
+      eo.unicast_local = client_address();
+      eo.passive_scheme = core::Scheme::Iff;
+      eo.passive_ident = "servername";
+      eo.passive_poll_log2 = kPollLog2;
+      engines_[0] = std::make_unique<core::Engine>(make_host(config_, 0, seed, std::move(ho)), eo);
+      return;
+    }
   }
-  eo.serve = false;
-  engines_[0] = std::make_unique<core::Engine>(make_host(0, seed, {}), eo);
-  core::PeerConfig cfg{server_address(), client_address(), core::PeerMode::Client, core::Scheme::Iff, "servername",
-                       kPollLog2};
-  auto id = engines_[0]->mobilize(cfg, now_);
-  if (!id) throw std::runtime_error("client association did not mobilize");
-  client_assoc_ = *id;
 }
 
-const core::Association* ReferenceSystem::client_association() const {
-  return engines_[0]->association(client_assoc_);
+const core::Association* ReferenceSystem::association(int node) const {
+  const auto n = static_cast<std::size_t>(node);
+  return assoc_[n] == 0 ? nullptr : engines_[n]->association(assoc_[n]);
 }
 
 int ReferenceSystem::node_of(const wire::Address& a) const { return a == server_address() ? 1 : 0; }
@@ -212,29 +308,29 @@ void ReferenceSystem::on_network(Datagram d) {
   in_flight_.push_back(std::move(d));
 }
 
-void ReferenceSystem::take(const std::vector<core::Action>& actions) {
+void ReferenceSystem::take(int, const std::vector<core::Action>& actions) {
   for (const auto& a : actions) {
     if (const auto* s = std::get_if<core::Send>(&a)) on_network(Datagram{s->bytes, s->from, s->to});
   }
 }
 
 namespace {
-// Everything of a client association a refused datagram must leave alone
+// Everything of an association a refused datagram must leave alone
 // (security-history §4 property 8); the refusal itself (last_error) may change.
 struct Snapshot {
   std::uint32_t flags, remote_assoc, pcookie, hcookie, pkeyid;
   std::string subject, issuer;
   std::size_t trail;
   wire::Bytes challenge;
-  bool verified, autokey, answered;
+  bool verified, autokey, answered, queued, peer_synchronized;
   std::optional<wire::Opcode> outstanding;
   bool operator==(const Snapshot&) const = default;
 };
 Snapshot snapshot(const core::Association& a) {
-  return {a.flags,   a.remote_assoc, a.pcookie,    a.hcookie,
-          a.pkeyid,  a.subject,      a.issuer,     a.trail.size(),
+  return {a.flags,     a.remote_assoc, a.pcookie,  a.hcookie,
+          a.pkeyid,    a.subject,      a.issuer,   a.trail.size(),
           a.challenge, a.verification_cert.has_value(), a.autokey.has_value(), a.answered,
-          a.outstanding};
+          a.queued_request.has_value(), a.peer_synchronized, a.outstanding};
 }
 }  // namespace
 
@@ -244,19 +340,31 @@ void ReferenceSystem::deliver(std::size_t index) {
   if (seen_.size() >= model::World::kMaxSeen) seen_.erase(seen_.begin());
   seen_.push_back(d);
   const int to = node_of(d.to);
-  const core::Association* a = to == 0 ? client_association() : nullptr;
-  const std::optional<Snapshot> before = a ? std::optional<Snapshot>(snapshot(*a)) : std::nullopt;
-  const auto actions = engines_[static_cast<std::size_t>(to)]->handle_datagram(d.bytes, d.from, d.to, now_);
+  const auto n = static_cast<std::size_t>(to);
+  const core::Association* a = association(to);
+  // Property 8 is a rule about one datagram refused as a whole: a symmetric
+  // packet of several fields may apply its first and refuse its second
+  // (digest §3.8 step 5), as the model's does.
+  const auto parsed = wire::Packet::parse(d.bytes);
+  const bool single = !parsed || parsed->fields.size() <= 1;
+  const std::optional<Snapshot> before = a && single ? std::optional<Snapshot>(snapshot(*a)) : std::nullopt;
+  const auto actions = engines_[n]->handle_datagram(d.bytes, d.from, d.to, now_[n]);
   broken_.clear();
-  if (before) {
-    for (const auto& act : actions) {
-      const auto* log = std::get_if<core::Log>(&act);
-      if (log && log->event == core::LogEvent::Rejected && log->assoc_id == client_assoc_ &&
-          !(snapshot(*client_association()) == *before))
-        broken_ = "a refused datagram changed the client association (" + log->text + ")";
+  // Refused as a whole: the engine keeps the refusal in last_error (every
+  // path that accepts a datagram clears it); a field skipped on the way
+  // (an error field, a response not asked for) is logged but refuses nothing.
+  if (const core::Association* after = association(to); before && after && after->last_error &&
+                                                        !(snapshot(*after) == *before))
+    broken_ = "a refused datagram changed the association of node " + std::to_string(to) + " (" +
+              std::string(core::name(*after->last_error)) + ")";
+  // A broadcast client is mobilized by the first ASSOC broadcast (digest §9.5).
+  if (config_ == model::Configuration::Broadcast && to == 0 && assoc_[0] == 0) {
+    for (const auto& v : engines_[0]->associations()) {
+      assoc_[0] = v.assoc_id;
+      break;
     }
   }
-  take(actions);
+  take(to, actions);
 }
 
 void ReferenceSystem::flip_bit(Datagram& d) const {
@@ -332,29 +440,31 @@ bool ReferenceSystem::resign_first_field(std::size_t index, std::uint32_t timest
 
 std::optional<ReferenceSystem::Datagram> ReferenceSystem::forge_response(int node) {
   // The model's AttackerInjectsResponse: an on-path attacker answers the
-  // node's outstanding request with the request's key ID and origin (it saw
-  // the request) and a cookie-0 MAC, signing with its own key; its CERT is a
-  // trusted self-signed certificate under the server's name, its IFF proof
-  // is made with a guessed group key. The ASSOC response copies the server's
-  // public values (ASSOC is never signed).
-  if (node != 0) return std::nullopt;
-  const core::Association* a = client_association();
+  // node's outstanding request in the name of its peer, with the request's
+  // key ID and origin (it saw the request) and a cookie-0 MAC, signing with
+  // its own key; its CERT is a trusted self-signed certificate under the
+  // peer's name, its IFF proof is made with a guessed group key. The ASSOC
+  // response copies the peer's public values (ASSOC is never signed).
+  const core::Association* a = association(node);
   if (a == nullptr || !a->outstanding) return std::nullopt;
-  const core::Host& server = engines_[1]->host();
-  const core::Host& client = engines_[0]->host();
-  const Attacker& att = attacker(server);
-  auto rng = core::make_botan_rng(seeded(seed_ ^ now_));
-  auto sign = [&](std::uint32_t ts, std::uint32_t fs, wire::ByteView value) {
-    auto s = crypto::sign_value(*att.key, crypto::Digest::MD5, ts, fs, value, *rng);
+  const int peer = 1 - node;
+  const bool sym = config_ == model::Configuration::Symmetric;
+  const core::Host& honest = engines_[static_cast<std::size_t>(peer)]->host();
+  const core::Host& victim = engines_[static_cast<std::size_t>(node)]->host();
+  const Attacker& att = attacker(honest);
+  const std::uint32_t ts = now_[static_cast<std::size_t>(node)];
+  auto rng = core::make_botan_rng(seeded(seed_ ^ ts));
+  auto sign = [&](std::uint32_t t, std::uint32_t fs, wire::ByteView value) {
+    auto s = crypto::sign_value(*att.key, crypto::Digest::MD5, t, fs, value, *rng);
     return s ? std::move(s).value() : wire::Bytes{};
   };
-  const std::uint32_t ts = now_;
   const std::uint32_t fs = att.filestamp;
   std::optional<wire::Message> msg;
   switch (*a->outstanding) {
     case wire::Opcode::Assoc: {
+      // A symmetric peer's ASSOC response names its own association (§3.4).
       wire::AssocResponse r;
-      static_cast<wire::AssocMessage&>(r) = server.assoc_message(a->id);
+      static_cast<wire::AssocMessage&>(r) = honest.assoc_message(sym ? assoc_[static_cast<std::size_t>(peer)] : a->id);
       msg = std::move(r);
       break;
     }
@@ -366,7 +476,7 @@ std::optional<ReferenceSystem::Datagram> ReferenceSystem::forge_response(int nod
       break;
     }
     case wire::Opcode::Iff: {
-      const auto* par = client.iff_par();
+      const auto* par = victim.iff_par();
       if (par == nullptr || a->challenge.empty()) return std::nullopt;
       crypto::IffParams guessed = par->value;
       guessed.b = Botan::BigInt::random_integer(*rng, 1, guessed.q);
@@ -380,7 +490,7 @@ std::optional<ReferenceSystem::Datagram> ReferenceSystem::forge_response(int nod
       break;
     }
     case wire::Opcode::Cook: {
-      auto ct = crypto::encrypt_cookie(0x5eedc0c0u, client.host_key(), *rng);
+      auto ct = crypto::encrypt_cookie(0x5eedc0c0u, victim.host_key(), *rng);
       if (!ct) return std::nullopt;
       wire::CookResponse r;
       r.ciphertext = std::move(ct).value();
@@ -389,17 +499,18 @@ std::optional<ReferenceSystem::Datagram> ReferenceSystem::forge_response(int nod
       break;
     }
     case wire::Opcode::Auto: {
+      // Symmetric values carry the receiver's ID, a broadcaster's its own.
       wire::AutoResponse r;
       r.key_id = 0x7a7a7a7au;
       r.sequence = 3;
-      r.env = wire::Envelope{a->remote_assoc, ts, fs, {}};
+      r.env = wire::Envelope{sym ? a->id : a->remote_assoc, ts, fs, {}};
       r.env.signature = sign(ts, fs, r.value());
       msg = std::move(r);
       break;
     }
     case wire::Opcode::Sign: {
       wire::SignResponse r;
-      r.certificate = client.certificate().der;
+      r.certificate = victim.certificate().der;
       r.env = wire::Envelope{a->id, ts, fs, sign(ts, fs, r.certificate)};
       msg = std::move(r);
       break;
@@ -418,29 +529,41 @@ std::optional<ReferenceSystem::Datagram> ReferenceSystem::forge_response(int nod
   if (!ef) return std::nullopt;
   wire::Packet p;
   p.header.version = 4;
-  p.header.mode = 4;
+  p.header.mode = sym ? 1 : 4;  // symmetric active, or a server's reply
   p.header.stratum = 3;
   p.header.origin_ts = a->last_xmt;
-  p.header.receive_ts = std::uint64_t{now_} << 32;
-  p.header.transmit_ts = std::uint64_t{now_} << 32;
+  p.header.receive_ts = std::uint64_t{ts} << 32;
+  p.header.transmit_ts = std::uint64_t{ts} << 32;
   p.fields.push_back(std::move(ef).value());
   p.mac = wire::Mac{a->last_keyid, {}};
-  auto bytes = remac(p, server_address(), client_address());
+  auto bytes = remac(p, address_of(peer), address_of(node));
   if (!bytes) return std::nullopt;
-  return Datagram{std::move(*bytes), server_address(), client_address()};
+  return Datagram{std::move(*bytes), address_of(peer), address_of(node)};
+}
+
+void ReferenceSystem::expire_key_list(int node) {
+  // The model's KeyListExpires: the list's lifetime is over, so the node's
+  // next transmission starts a new list and announces it (a broadcast AUTO,
+  // a symmetric push). The reference does that by time alone (digest §6.7):
+  // the node's clock jumps past the lifetime min(2^automax, 100 poll) + poll.
+  // On a client the new list is invisible to the server (AUTO is pre-lit).
+  const std::uint32_t poll = 1u << kPollLog2;
+  const unsigned automax = (config_ == model::Configuration::Broadcast && node == 1) ? kBroadcastAutomaxLog2
+                                                                                    : crypto::kDefaultAutomaxLog2;
+  const std::uint32_t life = std::min<std::uint32_t>(1u << automax, 100 * poll) + poll;
+  now_[static_cast<std::size_t>(node)] += life + 1;
 }
 
 void ReferenceSystem::apply(const model::Event& e) {
-  ++now_;
   broken_.clear();
   const auto n = static_cast<std::size_t>(e.node);
   switch (e.kind) {
     case EventKind::PollTimerFires: {
-      // The node's poll timer: time jumps to its next poll (the server has
-      // no association and nothing to send).
+      // The node's clock moves to its next poll (a stateless server, or a
+      // broadcast client without an association, has none: one second).
       const std::uint32_t due = engines_[n]->next_timer();
-      if (due > now_) now_ = due;
-      take(engines_[n]->handle_timer(now_));
+      now_[n] = std::max(now_[n] + 1, due);
+      take(e.node, engines_[n]->handle_timer(now_[n]));
       break;
     }
     case EventKind::NetworkDelivers:
@@ -472,29 +595,27 @@ void ReferenceSystem::apply(const model::Event& e) {
       }
       break;
     case EventKind::ClockSynchronizes:
-      if (!engines_[n]->synchronized()) take(engines_[n]->set_synchronized(now_));
+      if (!engines_[n]->synchronized()) take(e.node, engines_[n]->set_synchronized(now_[n]));
       break;
     case EventKind::HostRestarts:
       // Associations, key lists and the clock state are gone; the keys
-      // files are read again, and the server draws a new cookie seed.
+      // files are read again, and a server draws a new cookie seed.
       start_node(e.node);
       break;
     case EventKind::KeyListExpires:
-      // Client/server: neither side's key list is visible to the other (the
-      // server answers statelessly, the client's AUTO flag is pre-lit by the
-      // server-mode ASSOC), so the event changes nothing observable.
+      expire_key_list(e.node);
       break;
     case EventKind::RefreshTimerFires:
-      // The reference restarts on its refresh timer (digest §6.10) inside
-      // the poll that then transmits the new ASSOC; the model separates the
-      // two. peer_clear is the same either way: the adapter demobilizes the
-      // association and mobilizes it again with the same configuration.
-      if (e.node == 0) {
-        core::PeerConfig cfg = client_association()->config;
-        (void)engines_[0]->demobilize(client_assoc_);
-        auto id = engines_[0]->mobilize(cfg, now_);
-        if (!id) throw std::runtime_error("client association did not mobilize again");
-        client_assoc_ = *id;
+      // peer_clear (digest §6.10, §9.8), keeping the association ID; the
+      // reference's own refresh timer would do it inside the poll that then
+      // sends ASSOC, which the model separates into two events. A broadcast
+      // client is demobilized instead (preemptible, digest §9.5), as in the model.
+      if (assoc_[n] == 0) break;
+      if (config_ == model::Configuration::Broadcast && e.node == 0) {
+        (void)engines_[0]->demobilize(assoc_[0]);
+        assoc_[0] = 0;
+      } else {
+        take(e.node, engines_[n]->refresh(assoc_[n], now_[n]));
       }
       break;
   }
@@ -502,8 +623,9 @@ void ReferenceSystem::apply(const model::Event& e) {
 
 model::Observation ReferenceSystem::observe(int node) const {
   model::Observation o;
-  if (node != 0) return o;  // the server keeps no association (digest §10.2)
-  const core::Association* a = client_association();
+  // A stateless server and a broadcaster keep no association the model
+  // knows of (digest §10.2): node 1 in those configurations shows none.
+  const core::Association* a = association(node);
   if (a == nullptr) return o;
   o.mobilized = true;
   o.progress = a->flags & cf::kAll;
@@ -511,16 +633,17 @@ model::Observation ReferenceSystem::observe(int node) const {
   // an accepted response; the reference keeps the request kind and whether
   // an authentic reply to it arrived.
   if (a->outstanding && !a->answered) o.outstanding = a->outstanding;
+  if (a->queued_request) o.queued = a->queued_request->opcode();
   o.proventic = a->proventic();
   return o;
 }
 
 std::string ReferenceSystem::detail(int node) const {
-  if (node != 0) return {};
-  const core::Association* a = client_association();
+  const core::Association* a = association(node);
   if (a == nullptr) return "no association";
   std::string s = "flags " + wire::flag_names(a->flags);
   if (a->last_error) s += ", last refusal " + std::string(core::name(*a->last_error));
+  if (a->peer_synchronized) s += ", peer synchronized";
   return s;
 }
 

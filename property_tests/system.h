@@ -1,7 +1,8 @@
-// The system the stateful suite drives: today the model itself, later
-// reference/core behind the same interface (issue 7, second half). Each step
-// of a trace applies one protocol event to the model and to the System and
-// compares what they observe after an abstraction function.
+// The system the stateful suites drive: the model itself (ModelSystem) or
+// reference/core behind the same interface (ReferenceSystem,
+// reference_system.h). Each step of a trace applies one protocol event to
+// the model and to the System and compares what they observe after an
+// abstraction function.
 #pragma once
 
 #include <memory>
@@ -43,12 +44,13 @@ class ModelSystem final : public System {
   model::World world_;
 };
 
-// Which System a suite runs: "model" (default) or, once it exists, the
-// reference. Chosen with AK_PROPERTY_SYSTEM.
+// Which System a suite runs: "model" (default) or "reference", chosen with
+// AK_PROPERTY_SYSTEM.
 std::unique_ptr<System> make_system(model::Configuration c);
 
-// The abstraction function: what of an observation is compared. Today all
-// of it; the reference adapter may need to drop what it cannot observe.
+// The abstraction function: what of an observation is compared. All of it:
+// ReferenceSystem::observe already maps the engine's association onto the
+// model's terms (docs/model.md, "The abstraction function").
 inline model::Observation abstraction(const model::Observation& o) { return o; }
 
 }  // namespace ak::prop

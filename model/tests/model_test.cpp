@@ -76,18 +76,28 @@ TEST(ModelBroadcast, ClientMobilizesOnBroadcastAndCompletesItsVolley) {
   EXPECT_LE(std::count(sent.begin(), sent.end(), Opcode::Auto), 1);
 }
 
-TEST(ModelBroadcast, NewKeyListWithoutItsAutoPushClearsAutoUntilRefetched) {
+TEST(ModelBroadcast, BroadcastsOfAListWhoseAutoPushWasLostAreRefusedAndChangeNothing) {
   World w(Configuration::Broadcast);
   ASSERT_TRUE(w.run_fair().has_value());
   w.apply({EventKind::KeyListExpires, 1});
-  w.apply({EventKind::PollTimerFires, 1});  // the AUTO push ...
+  w.apply({EventKind::PollTimerFires, 1});  // the AUTO push of the new list ...
   w.apply({EventKind::NetworkDropsPacket, 1, 0});  // ... is lost
   w.apply({EventKind::PollTimerFires, 1});
-  const auto report = w.apply({EventKind::NetworkDelivers, 1, 0});
+  const auto before = w.host(0).assoc;
+  auto report = w.apply({EventKind::NetworkDelivers, 1, 0});
   ASSERT_EQ(report.fields.size(), 1u);
   EXPECT_EQ(report.fields[0].second, Verdict::BrokenKeyChain);
-  EXPECT_EQ(w.observe(0).progress & f::kAuto, 0u);
-  ASSERT_TRUE(w.run_fair().has_value());  // refetches AUTO
+  EXPECT_EQ(w.host(0).assoc, before);  // AUTO stays lit (ntpd clears it)
+  // The next list's push is signed, and its broadcasts chain again.
+  w.apply({EventKind::KeyListExpires, 1});
+  w.apply({EventKind::PollTimerFires, 1});
+  report = w.apply({EventKind::NetworkDelivers, 1, 0});
+  ASSERT_EQ(report.fields.size(), 1u);
+  EXPECT_EQ(report.fields[0].second, Verdict::Accepted);
+  w.apply({EventKind::PollTimerFires, 1});
+  report = w.apply({EventKind::NetworkDelivers, 1, 0});
+  ASSERT_EQ(report.fields.size(), 1u);
+  EXPECT_EQ(report.fields[0].second, Verdict::Ignored);  // a good broadcast: timekeeping only
 }
 
 TEST(ModelAttack, ReplayedResponseToAnOlderRequestChangesNothing) {
@@ -154,17 +164,22 @@ TEST(ModelAttack, ForgedIdentityProofIsRejected) {
   EXPECT_EQ(w.observe(0).outstanding, Opcode::Iff);
 }
 
-TEST(ModelBroadcast, BroadcasterRestartDemobilizesAndTheClientStartsAgain) {
+TEST(ModelBroadcast, BroadcasterRestartIsRefusedUntilTheClientStartsOver) {
   World w(Configuration::Broadcast);
   ASSERT_TRUE(w.run_fair().has_value());
   w.apply({EventKind::HostRestarts, 1});
   w.apply({EventKind::ClockSynchronizes, 1});
-  w.apply({EventKind::PollTimerFires, 1});
-  const auto report = w.apply({EventKind::NetworkDelivers, 0, 0});
-  ASSERT_EQ(report.fields.size(), 1u);
-  EXPECT_EQ(report.fields[0].second, Verdict::Restarted);
+  const auto before = w.host(0).assoc;
+  for (int i = 0; i < 2; ++i) {  // the new list's AUTO push, then an ASSOC: both name the new association
+    w.apply({EventKind::PollTimerFires, 1});
+    const auto report = w.apply({EventKind::NetworkDelivers, 0, 0});
+    ASSERT_EQ(report.fields.size(), 1u);
+    EXPECT_EQ(report.fields[0].second, Verdict::WrongAssocId);
+    EXPECT_EQ(w.host(0).assoc, before);
+  }
+  w.apply({EventKind::RefreshTimerFires, 0});  // the client starts over ...
   EXPECT_FALSE(w.observe(0).mobilized);
-  EXPECT_TRUE(w.run_fair().has_value());
+  EXPECT_TRUE(w.run_fair().has_value());  // ... with the new association
 }
 
 TEST(ModelDocs, ModelMdShowsTheTransitionTableAsTheCodeHasIt) {
