@@ -143,6 +143,7 @@ Daemon::Daemon(const config::Config& config, Environment env)
       time_(timesvc::SystemConfig{}) {
   port_ = env_.port.value_or(config_.port.value_or(123));
   if (!env_.random) env_.random = core::system_random();
+  tick_phase_ = core::random_u32(env_.random);
 }
 
 Daemon::~Daemon() = default;
@@ -567,6 +568,7 @@ std::vector<Datagram> Daemon::handle_timer() {
     while (!engine_timers_.empty() && engine_timers_.top() <= sec) engine_timers_.pop();
     engine_->host().on_revoke_timer(sec);
     run_actions(engine_->handle_timer(sec), out, std::nullopt, t);
+    tick_phase_ = core::random_u32(env_.random);
   }
   check_synchronization(out);
   return out;
@@ -586,7 +588,7 @@ hw::Timespec Daemon::next_wakeup() const {
     std::uint32_t e = engine_->next_timer();
     if (!engine_timers_.empty() && (e == 0 || engine_timers_.top() < e)) e = engine_timers_.top();
     if (e != 0) {
-      const NtpTimestamp et = NtpTimestamp{e} << 32;
+      const NtpTimestamp et = (NtpTimestamp{e} << 32) | tick_phase_;
       if (timesvc::diff(et, next) < 0) next = et;
     }
   }

@@ -189,6 +189,12 @@ class Daemon {
   std::vector<std::unique_ptr<Source>> sources_;
   // Engine wake-ups it asked for (SetTimer), NTP seconds, earliest first.
   std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, std::greater<>> engine_timers_;
+  // Where in its second the engine's next tick falls (a 32-bit NTP
+  // fraction), drawn anew after every tick: the engine counts whole seconds,
+  // and two daemons ticking on the same second boundary send their
+  // symmetric packets at the same instant, so that they cross and both fail
+  // the RFC 5905 origin test. ntpd randomizes its poll times for the same reason.
+  std::uint32_t tick_phase_ = 0;
   bool engine_synchronized_ = false;
   std::optional<std::size_t> last_system_peer_;
   static constexpr unsigned kNetworkLogsPerMinute = 30;

@@ -4,12 +4,17 @@
 # place:
 #   peers      two autokeyd with `peer 127.0.0.1 port P autokey` (sym-tc-md5-512
 #              keys) both reach flags=0x87f03 and measure each other (reach);
+#   clockless  the same peers, but b has no clock of its own: b follows a
+#              (stratum 5), both associations complete and stay complete,
+#              b stays synchronized and a never restarts (troubleshooting
+#              §2.10: before 2026-11-27 both daemons ticked on the second
+#              boundary, their packets crossed and failed the origin test);
 #   broadcast  `broadcast 127.255.255.255 autokey port P` on a LOCAL-clock
 #              server and `broadcastclient` on a clockless client
 #              (bcast-tc-md5-512 keys): the client's association reaches
 #              0x87f03 and the client synchronizes to the server (stratum 5).
 #
-#   bash peer_broadcast_loopback.sh BIN_DIR SHARED_DIR [peers|broadcast]...
+#   bash peer_broadcast_loopback.sh BIN_DIR SHARED_DIR [peers|clockless|broadcast]...
 # Exit 0 when every scenario worked; otherwise the failing check is named and
 # the daemons' logs are shown.
 set -euo pipefail
@@ -17,7 +22,7 @@ bin=$(cd "$1" && pwd)
 shared=$2
 shift 2
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(peers broadcast)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(peers clockless broadcast)
 fixtures="$shared/fixtures/ntpd-4.2.8p15"
 for p in autokeyd autokey-q; do
   [ -x "$bin/$p" ] || { echo "FAILED: $bin/$p is missing" >&2; exit 1; }
@@ -71,28 +76,38 @@ wait_flags() {  # port want seconds label
   done
 }
 
-peers() {
-  local pa pb
-  read -r pa pb < <(free_ports)
+# Two peer configurations, $3-a.conf and $3-b.conf (statistics in $3-a/,
+# $3-b/), on ports $1 and $2; $4 = "clockless" leaves b without a LOCAL clock.
+write_peer_confs() {
+  local pa=$1 pb=$2 name=$3 mode=${4:-}
   for side in a b; do
-    local me other port host pw
+    local other port host pw clock
     if [ $side = a ]; then port=$pa other=$pb host=peera pw=apw; else port=$pb other=$pa host=peerb pw=bpw; fi
-    mkdir -p "$work/$side"
-    cat > "$work/peer-$side.conf" <<CONF
+    clock="server 127.127.1.0 minpoll 3 maxpoll 3 prefer
+fudge 127.127.1.0 stratum 3"
+    [ $side = b ] && [ "$mode" = clockless ] && clock="# no clock of its own"
+    mkdir -p "$work/$name-$side"
+    cat > "$work/$name-$side.conf" <<CONF
 port $port
-server 127.127.1.0 minpoll 3 maxpoll 3 prefer
-fudge 127.127.1.0 stratum 3
+$clock
 peer 127.0.0.1 port $other autokey
 disable ntp
 keysdir $fixtures/sym-tc-md5-512/$side/
 crypto pw $pw host $host ident grp
-statsdir $work/$side/
+statsdir $work/$name-$side/
 statistics cryptostats peerstats
 filegen cryptostats file cryptostats type none enable
 filegen peerstats file peerstats type none enable
 CONF
-    start "peer-$side"
   done
+}
+
+peers() {
+  local pa pb
+  read -r pa pb < <(free_ports)
+  write_peer_confs "$pa" "$pb" peer
+  start peer-a
+  start peer-b
   echo "== peers on 127.0.0.1 ports $pa and $pb"
   wait_flags "$pa" 0x87f03 60 "peer a"
   wait_flags "$pb" 0x87f03 60 "peer b"
@@ -106,8 +121,37 @@ CONF
     sleep 0.5
   done
   echo "  peer a: reach=$reach"
-  grep -q "cook" "$work/a/cryptostats" || fail "peer a: no cook line in cryptostats"
+  grep -q "cook" "$work/peer-a/cryptostats" || fail "peer a: no cook line in cryptostats"
   q "$pa" "rv $a flags,hmode,pmode,host,reach"
+}
+
+clockless() {
+  local pa pb
+  read -r pa pb < <(free_ports)
+  write_peer_confs "$pa" "$pb" lone clockless
+  start lone-a
+  start lone-b
+  echo "== peers on 127.0.0.1 ports $pa and $pb, b without a clock"
+  # b was unsynchronized at the ASSOC exchange: no TAI in its status word,
+  # so a lights LEAP at once (0x87f01); b sees a's 0x87f03.
+  wait_flags "$pa" 0x87f01 60 "peer a"
+  wait_flags "$pb" 0x87f03 60 "peer b"
+  local deadline=$(( $(date +%s) + 30 )) stratum
+  while :; do
+    stratum=$(q "$pb" "rv 0 stratum" 2>/dev/null | sed -n 's/.*stratum=\([0-9]*\).*/\1/p') || true
+    [ "$stratum" = 5 ] && break
+    [ "$(date +%s)" -lt "$deadline" ] || fail "peer b: stratum=$stratum, not following peer a (want 5)"
+    sleep 0.5
+  done
+  # Twenty more seconds (ten polls at --poll 1): nothing falls apart.
+  sleep 20
+  wait_flags "$pa" 0x87f01 1 "peer a, 20 s later"
+  wait_flags "$pb" 0x87f03 1 "peer b, 20 s later"
+  stratum=$(q "$pb" "rv 0 stratum" 2>/dev/null | sed -n 's/.*stratum=\([0-9]*\).*/\1/p') || true
+  [ "$stratum" = 5 ] || fail "peer b lost its synchronization (stratum=$stratum)"
+  ! grep -q "restarted" "$work/lone-a.log" || fail "peer a restarted its association"
+  ! grep -q "no system peer" "$work/lone-b.log" || fail "peer b lost its system peer"
+  echo "  peer b: stratum=$stratum through peer a; no restarts, no loss of sync"
 }
 
 broadcast() {
