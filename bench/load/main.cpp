@@ -62,11 +62,13 @@ double cpu_seconds(const std::string& pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-int usage() {
+// The usage text: on stdout with status 0 when asked for (-h, --help), on
+// stderr with status 2 after a mistake.
+int usage(bool asked = false) {
   std::fputs("usage: autokey-load [--server ADDR] [--port N] [--rate N] [--duration S] [--clients N] [--name HOST@GROUP]\n"
              "                    [--pid PID] [--plain] [--json]\n",
-             stderr);
-  return 2;
+             asked ? stdout : stderr);
+  return asked ? 0 : 2;
 }
 
 // A plain client request: the header alone, as an unauthenticated client
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
     const std::string a = argv[i];
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
     const char* v = nullptr;
+    if (a == "-h" || a == "--help") return usage(true);
     if (a == "--json") json = true;
     else if (a == "--plain") plain = true;
     else if ((a == "--server" || a == "--port" || a == "--rate" || a == "--duration" || a == "--clients" ||

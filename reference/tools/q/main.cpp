@@ -23,10 +23,13 @@ namespace {
 using ak::q::Client;
 using ak::q::QError;
 
-int usage() {
-  std::fprintf(stderr, "usage: autokey-q [--port N] [-n] [-p] [-c CMD]... HOST\n"
-                       "commands: rv [ASSOC] [NAMES], cv [ASSOC] [NAMES], as, peers\n");
-  return 2;
+// The usage text: on stdout with status 0 when asked for (-h, --help), on
+// stderr with status 2 after a mistake.
+int usage(bool asked = false) {
+  std::fprintf(asked ? stdout : stderr,
+               "usage: autokey-q [--port N] [-n] [-p] [-c CMD]... HOST\n"
+               "commands: rv [ASSOC] [NAMES], cv [ASSOC] [NAMES], as, peers\n");
+  return asked ? 0 : 2;
 }
 
 bool report(const ak::Result<ak::q::Response, QError>& r, const Client& c) {
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
   unsigned long port = 123;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
+    if (a == "-h" || a == "--help") return usage(true);
     if (a == "--port" && i + 1 < argc) {
       char* end = nullptr;
       port = std::strtoul(argv[++i], &end, 10);
