@@ -101,6 +101,15 @@ filegen peerstats file peerstats type none enable
 CONF
   done
 }
+wait_stratum() {  # port want seconds label
+  local deadline=$(( $(date +%s) + $3 )) stratum
+  while :; do
+    stratum=$(q "$1" "rv 0 stratum" 2>/dev/null | sed -n 's/.*stratum=\([0-9]*\).*/\1/p') || true
+    [ "$stratum" = "$2" ] && { echo "  $4: stratum=$stratum"; return; }
+    [ "$(date +%s)" -lt "$deadline" ] || fail "$4: stratum=$stratum after $3 s (want $2)"
+    sleep 0.5
+  done
+}
 
 peers() {
   local pa pb
@@ -136,22 +145,15 @@ clockless() {
   # so a lights LEAP at once (0x87f01); b sees a's 0x87f03.
   wait_flags "$pa" 0x87f01 60 "peer a"
   wait_flags "$pb" 0x87f03 60 "peer b"
-  local deadline=$(( $(date +%s) + 30 )) stratum
-  while :; do
-    stratum=$(q "$pb" "rv 0 stratum" 2>/dev/null | sed -n 's/.*stratum=\([0-9]*\).*/\1/p') || true
-    [ "$stratum" = 5 ] && break
-    [ "$(date +%s)" -lt "$deadline" ] || fail "peer b: stratum=$stratum, not following peer a (want 5)"
-    sleep 0.5
-  done
+  wait_stratum "$pb" 5 30 "peer b, following peer a"
   # Twenty more seconds (ten polls at --poll 1): nothing falls apart.
   sleep 20
   wait_flags "$pa" 0x87f01 1 "peer a, 20 s later"
   wait_flags "$pb" 0x87f03 1 "peer b, 20 s later"
-  stratum=$(q "$pb" "rv 0 stratum" 2>/dev/null | sed -n 's/.*stratum=\([0-9]*\).*/\1/p') || true
-  [ "$stratum" = 5 ] || fail "peer b lost its synchronization (stratum=$stratum)"
+  wait_stratum "$pb" 5 1 "peer b, 20 s later"
   ! grep -q "restarted" "$work/lone-a.log" || fail "peer a restarted its association"
   ! grep -q "no system peer" "$work/lone-b.log" || fail "peer b lost its system peer"
-  echo "  peer b: stratum=$stratum through peer a; no restarts, no loss of sync"
+  echo "  no restarts, no loss of synchronization"
 }
 
 broadcast() {
@@ -184,14 +186,7 @@ CONF
   start bclient
   echo "== broadcast server on port $ps to 127.255.255.255:$pc"
   wait_flags "$pc" 0x87f03 60 "broadcast client"
-  local deadline=$(( $(date +%s) + 30 )) stratum
-  while :; do
-    stratum=$(q "$pc" "rv 0 stratum" 2>/dev/null | sed -n 's/.*stratum=\([0-9]*\).*/\1/p') || true
-    [ "$stratum" = 5 ] && break
-    [ "$(date +%s)" -lt "$deadline" ] || fail "broadcast client: stratum=$stratum, not following the server (want 5)"
-    sleep 0.5
-  done
-  echo "  broadcast client: stratum=$stratum (the server's 4 + 1)"
+  wait_stratum "$pc" 5 30 "broadcast client, following the server (its 4 + 1)"
   q "$pc" "rv 0 stratum,refid,flags"
 }
 
