@@ -553,6 +553,10 @@ std::vector<Action> Engine::on_broadcast(Association* a, const wire::Packet& p, 
     authentic = crypto::key_id_chains_to(src, dst, p.mac->key_id, 0, targets, a->autokey->sequence + 2,
                                          host_.session_digest());
   }
+#ifdef AK_MUTANT_BROADCAST_CHAIN_CLEARS_AUTO
+  // MUTANT (docs/mutants.md): ntpd's rule, AUTO cleared by an unverified broadcast
+  if (!authentic && a->autokey) a->flags &= ~cf::kAuto;
+#endif
   if (!authentic) return refuse(AssocError::KeyIdChainBroken);
   a->pkeyid = p.mac->key_id;
   a->silent_polls = 0;

@@ -107,7 +107,12 @@ bool holds(State row, std::uint32_t flags, bool synced, RequestTable table, bool
     case State::CookieExchange:
       // Digest §9.2 symmetric rule 4: a peer whose clock is not set answers
       // COOK unsigned (timestamp 0), so asking it first would be wasted.
+#ifndef AK_MUTANT_COOK_IGNORES_PEER_CLOCK
       return dark(flags, cf::kCook) && (table == RequestTable::Client || (synced && peer_synced));
+#else
+      (void)peer_synced;  // MUTANT (docs/mutants.md): only our own clock counts
+      return dark(flags, cf::kCook) && (table == RequestTable::Client || synced);
+#endif
     case State::AutokeyExchange: return dark(flags, cf::kAuto);
     case State::Unsynchronized: return !synced;
     case State::CertificateSigning: return dark(flags, cf::kSign);
