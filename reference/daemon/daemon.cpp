@@ -179,7 +179,8 @@ void Daemon::load_leapfile(const std::string& path) {
   }
   leap_table_ = *table;
   log("leapfile " + path + ": " + std::to_string(table->transitions) + " transitions, TAI offset " +
-      std::to_string(table->tai_offset) + " s, expires " + std::to_string(table->expiry));
+      std::to_string(table->tai_offset) + " s, expires " + std::to_string(table->expiry) +
+      (table->hash_checked ? ", good hash signature" : ", no hash signature"));
 }
 
 std::optional<core::LeapValues> Daemon::leap_values() const {

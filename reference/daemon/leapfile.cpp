@@ -1,6 +1,10 @@
 #include "daemon/leapfile.h"
 
 #include <charconv>
+#include <optional>
+#include <string>
+
+#include "crypto/digest.h"
 
 namespace ak::daemon {
 
@@ -10,6 +14,8 @@ const char* message(LeapFileError e) {
     case LeapFileError::BadNumber: return "a field is not a decimal number";
     case LeapFileError::NoTransitions: return "no leap-second transitions";
     case LeapFileError::NotIncreasing: return "transitions or offsets are not increasing";
+    case LeapFileError::HashMalformed: return "malformed hash line (#h)";
+    case LeapFileError::HashMismatch: return "invalid hash signature: the numbers do not hash to the #h line";
   }
   return "?";
 }
@@ -35,27 +41,60 @@ bool number(std::string_view w, std::uint64_t& out) {
   return r.ec == std::errc{} && r.ptr == w.data() + w.size();
 }
 
+// "#h" followed by five words of eight hex digits: the 20 octets of a SHA-1.
+bool parse_hash_line(std::string_view line, wire::Bytes& out) {
+  out.clear();
+  for (int i = 0; i < 5; ++i) {
+    const std::string_view w = word(line);
+    if (w.size() != 8) return false;
+    std::uint32_t v = 0;
+    const auto r = std::from_chars(w.data(), w.data() + w.size(), v, 16);
+    if (r.ec != std::errc{} || r.ptr != w.data() + w.size()) return false;
+    for (int k = 3; k >= 0; --k) out.push_back(static_cast<std::uint8_t>(v >> (8 * k)));
+  }
+  return word(line).empty();
+}
+
 }  // namespace
 
 Result<LeapTable, LeapFileError> parse_leapfile(std::string_view text) {
   LeapTable t;
   bool have_expiry = false;
+  std::string hashed;  // the numbers the "#h" SHA-1 covers, in file order
+  std::optional<wire::Bytes> stated;
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    if (line.substr(0, 2) == "#@") {
+    if (line.substr(0, 2) == "#@" || line.substr(0, 2) == "#$") {
+      const bool expiry = line[1] == '@';
       line.remove_prefix(2);
-      if (!number(word(line), t.expiry)) return Err{LeapFileError::BadNumber};
-      have_expiry = true;
+      const std::string_view w = word(line);
+      std::uint64_t v = 0;
+      if (!number(w, v)) return Err{LeapFileError::BadNumber};
+      hashed.append(w);
+      if (expiry) {
+        t.expiry = v;
+        have_expiry = true;
+      }
+      continue;
+    }
+    if (line.substr(0, 2) == "#h") {
+      line.remove_prefix(2);
+      wire::Bytes h;
+      if (!parse_hash_line(line, h)) return Err{LeapFileError::HashMalformed};
+      stated = std::move(h);
       continue;
     }
     if (!line.empty() && line[0] == '#') continue;
     if (const auto hash = line.find('#'); hash != std::string_view::npos) line = line.substr(0, hash);
     const std::string_view when = word(line);
     if (when.empty()) continue;  // blank line
+    const std::string_view tai = word(line);
     std::uint64_t at = 0, offset = 0;
-    if (!number(when, at) || !number(word(line), offset) || offset > 0xffffffffu) return Err{LeapFileError::BadNumber};
+    if (!number(when, at) || !number(tai, offset) || offset > 0xffffffffu) return Err{LeapFileError::BadNumber};
+    hashed.append(when);
+    hashed.append(tai);
     if (t.transitions > 0 && (at <= t.last_transition || offset < t.tai_offset)) return Err{LeapFileError::NotIncreasing};
     t.last_transition = at;
     t.tai_offset = static_cast<std::uint32_t>(offset);
@@ -63,6 +102,12 @@ Result<LeapTable, LeapFileError> parse_leapfile(std::string_view text) {
   }
   if (!have_expiry) return Err{LeapFileError::NoExpiry};
   if (t.transitions == 0) return Err{LeapFileError::NoTransitions};
+  if (stated) {
+    const auto computed = crypto::hash(crypto::Digest::SHA1,
+                                       wire::ByteView(reinterpret_cast<const std::uint8_t*>(hashed.data()), hashed.size()));
+    if (computed != *stated) return Err{LeapFileError::HashMismatch};
+    t.hash_checked = true;
+  }
   return t;
 }
 

@@ -4,7 +4,11 @@
 //   <transition, NTP seconds> <TAI-UTC after it> [# comment]
 // From it come the LEAP values this host signs and serves (RFC 5906 §10.5;
 // autokey-protocol.md §5.5) and the mode-6 tai/leapsec/expire variables.
-// The "#h" SHA-1 line is not checked (see docs/daemon.md).
+// The "#h" line, when there is one, is the SHA-1 of the file's numbers (the
+// "#$" update time, the "#@" expiry and the first two fields of every data
+// line, without blanks); a file whose numbers do not hash to it is refused,
+// as ntpd refuses it ("invalid hash signature"). A file without "#h" is
+// taken (ntpd: "no hash signature").
 #pragma once
 
 #include <cstdint>
@@ -21,6 +25,8 @@ enum class LeapFileError : std::uint8_t {
   BadNumber,           // a field is not a decimal number
   NoTransitions,       // no data line
   NotIncreasing,       // transitions or offsets out of order
+  HashMalformed,       // a "#h" line that is not five 8-digit hex words
+  HashMismatch,        // the numbers do not hash to the "#h" line
 };
 const char* message(LeapFileError e);
 
@@ -29,6 +35,7 @@ struct LeapTable {
   std::uint32_t tai_offset = 0;       // TAI - UTC after it
   std::uint64_t expiry = 0;           // NTP seconds ("#@")
   std::size_t transitions = 0;
+  bool hash_checked = false;          // a "#h" line was there and matched
 
   // The LEAP value words: TAI offset, low 32 bits of the era start (the
   // newest transition) and of the table's expiry. ntpd 4.2.8p15 sends a

@@ -254,6 +254,42 @@ TEST(LeapFile, RefusesFilesWithoutExpiryOrTransitionsOrWithBadNumbers) {
             LeapFileError::NotIncreasing);
 }
 
+// The extract above with its "#h" line: SHA-1 over "3913697179" "4017513600"
+// "3644697600" "36" "3692217600" "37", computed with Python's hashlib.
+const std::string kHashedLeapFile =
+    std::string(kLeapFile) + "#h\tb17c2635 841e9c38 ff5cd9a6 f3c10a23 e093685b\n";
+
+TEST(LeapFile, AFileWhoseNumbersHashToItsHashLineIsTakenAndSaysSo) {
+  auto t = parse_leapfile(kHashedLeapFile);
+  ASSERT_TRUE(t.ok()) << message(t.error());
+  EXPECT_TRUE(t->hash_checked);
+  EXPECT_EQ(t->tai_offset, 37u);
+  EXPECT_FALSE(parse_leapfile(kLeapFile)->hash_checked);  // no "#h": taken, unchecked
+}
+
+TEST(LeapFile, AChangedNumberOrAMalformedHashLineIsRefused) {
+  std::string changed = kHashedLeapFile;
+  changed.replace(changed.find("\t37\t"), 4, "\t38\t");  // one second more TAI - UTC
+  EXPECT_EQ(parse_leapfile(changed).error(), LeapFileError::HashMismatch);
+  std::string later = kHashedLeapFile;
+  later.replace(later.find("4017513600"), 10, "4017513601");  // the expiry pushed back
+  EXPECT_EQ(parse_leapfile(later).error(), LeapFileError::HashMismatch);
+  EXPECT_EQ(parse_leapfile(std::string(kLeapFile) + "#h\tb17c2635 841e9c38\n").error(), LeapFileError::HashMalformed);
+  EXPECT_EQ(parse_leapfile(std::string(kLeapFile) + "#h\tb17c2635 841e9c38 ff5cd9a6 f3c10a23 e093685z\n").error(),
+            LeapFileError::HashMalformed);
+}
+
+TEST(LeapFile, TheListTzdataShipsPassesItsOwnHash) {
+  // The real file, as `leapfile /usr/share/zoneinfo/leap-seconds.list`.
+  std::ifstream in("/usr/share/zoneinfo/leap-seconds.list", std::ios::binary);
+  if (!in) GTEST_SKIP() << "no /usr/share/zoneinfo/leap-seconds.list (Debian package tzdata)";
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto t = parse_leapfile(text);
+  ASSERT_TRUE(t.ok()) << message(t.error());
+  EXPECT_TRUE(t->hash_checked);
+  EXPECT_GE(t->tai_offset, 37u);
+}
+
 TEST(LeapValues, TravelFromTheServersLeapFileToTheClientAndShowInModeSix) {
   const std::string leapfile = write_leapfile();
   Network net;
