@@ -6,9 +6,10 @@
 //   * parse_leapfile returns a LeapTable or a typed LeapFileError with a
 //     message, never throws;
 //   * the same text gives the same answer (pure function);
-//   * an accepted table has an expiry and at least one transition, and its
-//     LEAP value words are its own numbers (TAI offset, low 32 bits of the
-//     newest transition and of the expiry);
+//   * an accepted table has at least one transition, increasing in time and
+//     offset, and the LEAP value words at any of its transitions are that
+//     transition's (TAI offset, low 32 bits of its time and of the expiry),
+//     a second before it still the previous one's;
 //   * a table accepted with a "#h" line is refused once one digit of its
 //     last transition changes (the hash covers it).
 #include <cstddef>
@@ -32,15 +33,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return 0;
     }
     const auto& t = *a;
-    AK_FUZZ_CHECK(t.transitions >= 1);
-    AK_FUZZ_CHECK(t.tai_offset == b->tai_offset && t.expiry == b->expiry && t.last_transition == b->last_transition);
-    const auto v = t.values();
-    AK_FUZZ_CHECK(v.tai_offset == t.tai_offset);
-    AK_FUZZ_CHECK(v.era_start == static_cast<std::uint32_t>(t.last_transition));
+    AK_FUZZ_CHECK(!t.transitions.empty());
+    AK_FUZZ_CHECK(t.transitions.size() == b->transitions.size() && t.expiry == b->expiry);
+    for (std::size_t i = 1; i < t.transitions.size(); ++i) {
+      AK_FUZZ_CHECK(t.transitions[i].at > t.transitions[i - 1].at);
+      AK_FUZZ_CHECK(t.transitions[i].tai_offset >= t.transitions[i - 1].tai_offset);
+    }
+    // The values at each transition are that transition's; just before the
+    // next one, still the previous one's.
+    for (std::size_t i = 0; i < t.transitions.size(); ++i) {
+      const auto& x = t.transitions[i];
+      const auto v = t.values(x.at);
+      AK_FUZZ_CHECK(v.tai_offset == x.tai_offset && v.era_start == static_cast<std::uint32_t>(x.at));
+      AK_FUZZ_CHECK(v.expiry == static_cast<std::uint32_t>(t.expiry));
+      if (i > 0) AK_FUZZ_CHECK(t.values(x.at - 1).tai_offset == t.transitions[i - 1].tai_offset);
+    }
+    const std::uint64_t newest = t.transitions.back().at;
     if (t.hash_checked) {
       // Change the last digit of the newest transition wherever it is
       // written first as a data line's first word: the hash must notice.
-      const std::string when = std::to_string(t.last_transition);
+      const std::string when = std::to_string(newest);
       std::string changed(text);
       std::size_t at = std::string::npos;
       for (std::size_t p = changed.find(when); p != std::string::npos; p = changed.find(when, p + 1)) {

@@ -178,8 +178,13 @@ void Daemon::load_leapfile(const std::string& path) {
     return;
   }
   leap_table_ = *table;
-  log("leapfile " + path + ": " + std::to_string(table->transitions) + " transitions, TAI offset " +
-      std::to_string(table->tai_offset) + " s, expires " + std::to_string(table->expiry) +
+  const std::uint64_t sec = now() >> 32;
+  const LeapTransition& t = table->in_force(sec);
+  std::string next;
+  if (t.at < table->transitions.back().at || t.at > sec)
+    next = ", next transition " + std::to_string(table->transitions.back().at);
+  log("leapfile " + path + ": " + std::to_string(table->transitions.size()) + " transitions, TAI offset " +
+      std::to_string(t.tai_offset) + " s" + next + ", expires " + std::to_string(table->expiry) +
       (table->hash_checked ? ", good hash signature" : ", no hash signature"));
 }
 
@@ -187,8 +192,22 @@ std::optional<core::LeapValues> Daemon::leap_values() const {
   // The host's values once crypto runs (they may have come from a peer's
   // LEAP response, digest §5.5); else the leap file's.
   if (engine_ && engine_->host().leap().tai_offset != 0) return engine_->host().leap();
-  if (leap_table_) return leap_table_->values();
+  if (leap_table_) return leap_table_->values(now() >> 32);
   return std::nullopt;
+}
+
+void Daemon::follow_leap_table(std::uint32_t sec) {
+  // A list announces a leap second months ahead: when its transition
+  // passes, the values this host signs move on (crypto_update_taichange,
+  // RFC 5906 §10.5), unless the host already holds a newer era (learnt
+  // from a peer's LEAP response, digest §5.5).
+  if (!leap_table_) return;
+  const core::LeapValues v = leap_table_->values(sec);
+  const core::LeapValues held = engine_->host().leap();
+  if (v == held || (held.tai_offset != 0 && held.era_start > v.era_start)) return;
+  const auto ups = engine_->host().set_leap(v, engine_synchronized_ ? sec : 0);
+  log("leap second table: TAI offset " + std::to_string(v.tai_offset) + " s from " + std::to_string(v.era_start) +
+      (ups.empty() ? "" : "; values signed again"));
 }
 
 Status<StartupError> Daemon::setup_crypto() {
@@ -216,7 +235,7 @@ Status<StartupError> Daemon::setup_crypto() {
   }
   if (config_.revoke) ho.revoke_log2 = static_cast<unsigned>(*config_.revoke);
   // RFC 5906 §10.5: the LEAP values this host signs come from its leap file.
-  if (leap_table_) ho.leap = leap_table_->values();
+  if (leap_table_) ho.leap = leap_table_->values(now() >> 32);
 
   auto loaded = keys::load_keys_dir(ko);
   if (!loaded) {
@@ -568,6 +587,7 @@ std::vector<Datagram> Daemon::handle_timer() {
     const std::uint32_t sec = static_cast<std::uint32_t>(t >> 32);
     while (!engine_timers_.empty() && engine_timers_.top() <= sec) engine_timers_.pop();
     engine_->host().on_revoke_timer(sec);
+    follow_leap_table(sec);
     run_actions(engine_->handle_timer(sec), out, std::nullopt, t);
     tick_phase_ = core::random_u32(env_.random);
   }

@@ -147,6 +147,9 @@ class Daemon {
   Daemon(const config::Config& config, Environment env);
   Status<StartupError> setup_crypto();
   void load_leapfile(const std::string& path);
+  // The leap file's values as of `sec` (NTP seconds) become the host's when
+  // a transition the file announced has passed.
+  void follow_leap_table(std::uint32_t sec);
   Status<StartupError> setup_sources();
   std::uint16_t fresh_assoc_id();
 

@@ -57,6 +57,18 @@ bool parse_hash_line(std::string_view line, wire::Bytes& out) {
 
 }  // namespace
 
+const LeapTransition& LeapTable::in_force(std::uint64_t now) const {
+  const LeapTransition* t = &transitions.front();
+  for (const auto& x : transitions)
+    if (x.at <= now) t = &x;
+  return *t;
+}
+
+core::LeapValues LeapTable::values(std::uint64_t now) const {
+  const LeapTransition& t = in_force(now);
+  return core::LeapValues{t.tai_offset, static_cast<std::uint32_t>(t.at), static_cast<std::uint32_t>(expiry)};
+}
+
 Result<LeapTable, LeapFileError> parse_leapfile(std::string_view text) {
   LeapTable t;
   bool have_expiry = false;
@@ -95,13 +107,12 @@ Result<LeapTable, LeapFileError> parse_leapfile(std::string_view text) {
     if (!number(when, at) || !number(tai, offset) || offset > 0xffffffffu) return Err{LeapFileError::BadNumber};
     hashed.append(when);
     hashed.append(tai);
-    if (t.transitions > 0 && (at <= t.last_transition || offset < t.tai_offset)) return Err{LeapFileError::NotIncreasing};
-    t.last_transition = at;
-    t.tai_offset = static_cast<std::uint32_t>(offset);
-    ++t.transitions;
+    if (!t.transitions.empty() && (at <= t.transitions.back().at || offset < t.transitions.back().tai_offset))
+      return Err{LeapFileError::NotIncreasing};
+    t.transitions.push_back(LeapTransition{at, static_cast<std::uint32_t>(offset)});
   }
   if (!have_expiry) return Err{LeapFileError::NoExpiry};
-  if (t.transitions == 0) return Err{LeapFileError::NoTransitions};
+  if (t.transitions.empty()) return Err{LeapFileError::NoTransitions};
   if (stated) {
     const auto computed = crypto::hash(crypto::Digest::SHA1,
                                        wire::ByteView(reinterpret_cast<const std::uint8_t*>(hashed.data()), hashed.size()));

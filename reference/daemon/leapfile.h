@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/host.h"
 #include "wire/result.h"
@@ -30,21 +31,25 @@ enum class LeapFileError : std::uint8_t {
 };
 const char* message(LeapFileError e);
 
-struct LeapTable {
-  std::uint64_t last_transition = 0;  // NTP seconds of the newest transition
-  std::uint32_t tai_offset = 0;       // TAI - UTC after it
-  std::uint64_t expiry = 0;           // NTP seconds ("#@")
-  std::size_t transitions = 0;
-  bool hash_checked = false;          // a "#h" line was there and matched
+struct LeapTransition {
+  std::uint64_t at = 0;         // NTP seconds (the first second of the new offset)
+  std::uint32_t tai_offset = 0; // TAI - UTC from then on
+};
 
-  // The LEAP value words: TAI offset, low 32 bits of the era start (the
-  // newest transition) and of the table's expiry. ntpd 4.2.8p15 sends a
-  // fabricated third word (next transition + 7 days, digest §5.5); we send
-  // the table's real expiry.
-  core::LeapValues values() const {
-    return core::LeapValues{tai_offset, static_cast<std::uint32_t>(last_transition),
-                            static_cast<std::uint32_t>(expiry)};
-  }
+struct LeapTable {
+  std::vector<LeapTransition> transitions;  // increasing in time and offset; never empty
+  std::uint64_t expiry = 0;                 // NTP seconds ("#@")
+  bool hash_checked = false;                // a "#h" line was there and matched
+
+  // The transition in force at `now` (NTP seconds): the newest one not after
+  // it. A list announces a leap second months ahead, so its last line may
+  // still be in the future; before the first line, the first one.
+  const LeapTransition& in_force(std::uint64_t now) const;
+  // The LEAP value words at `now`: TAI offset and low 32 bits of the era
+  // start (the transition in force), and of the table's expiry. ntpd
+  // 4.2.8p15 sends a fabricated third word (next transition + 7 days,
+  // digest §5.5); we send the table's real expiry.
+  core::LeapValues values(std::uint64_t now) const;
 };
 
 // Parses the file's text (bounded by the view; lines of any length).

@@ -236,14 +236,14 @@ std::string write_leapfile() {
   return path.string();
 }
 
-TEST(LeapFile, ParsesTheLastTransitionItsOffsetAndTheExpiry) {
+TEST(LeapFile, GivesTheTransitionInForceAtAnyTimeAndTheExpiry) {
   auto t = parse_leapfile(kLeapFile);
   ASSERT_TRUE(t.ok());
-  EXPECT_EQ(t->tai_offset, 37u);
-  EXPECT_EQ(t->last_transition, 3692217600u);
+  ASSERT_EQ(t->transitions.size(), 2u);
   EXPECT_EQ(t->expiry, 4017513600u);
-  EXPECT_EQ(t->transitions, 2u);
-  EXPECT_EQ(t->values(), (core::LeapValues{37, 3692217600u, 4017513600u}));
+  EXPECT_EQ(t->values(4004705000u), (core::LeapValues{37, 3692217600u, 4017513600u}));
+  // Between the two lines, the first one is in force.
+  EXPECT_EQ(t->values(3692217599u), (core::LeapValues{36, 3644697600u, 4017513600u}));
 }
 
 TEST(LeapFile, RefusesFilesWithoutExpiryOrTransitionsOrWithBadNumbers) {
@@ -263,7 +263,7 @@ TEST(LeapFile, AFileWhoseNumbersHashToItsHashLineIsTakenAndSaysSo) {
   auto t = parse_leapfile(kHashedLeapFile);
   ASSERT_TRUE(t.ok()) << message(t.error());
   EXPECT_TRUE(t->hash_checked);
-  EXPECT_EQ(t->tai_offset, 37u);
+  EXPECT_EQ(t->transitions.back().tai_offset, 37u);
   EXPECT_FALSE(parse_leapfile(kLeapFile)->hash_checked);  // no "#h": taken, unchecked
 }
 
@@ -287,7 +287,7 @@ TEST(LeapFile, TheListTzdataShipsPassesItsOwnHash) {
   auto t = parse_leapfile(text);
   ASSERT_TRUE(t.ok()) << message(t.error());
   EXPECT_TRUE(t->hash_checked);
-  EXPECT_GE(t->tai_offset, 37u);
+  EXPECT_GE(t->transitions.back().tai_offset, 37u);
 }
 
 TEST(LeapValues, TravelFromTheServersLeapFileToTheClientAndShowInModeSix) {
@@ -318,6 +318,35 @@ TEST(LeapValues, TravelFromTheServersLeapFileToTheClientAndShowInModeSix) {
   // In ntpd's default system variable list, after clk_wander.
   const std::string all = unwrap(ask(client, 2, 0).data);
   EXPECT_NE(all.find("tai=37, leapsec=201701010000, expire=202704240000"), std::string::npos) << all;
+}
+
+TEST(LeapValues, ALeapSecondTheFileAnnouncesIsTakenWhenItsTransitionPasses) {
+  // A list published ahead of a leap second ends with a line still in the
+  // future: until then the values in force are the line before it's
+  // (RFC 5906 §10.5: the TAI offset now), then the host signs the new ones.
+  const std::uint64_t start = static_cast<std::uint64_t>(testing::kFixtureUnix) + 2208988800ULL;
+  const std::uint64_t leap = start + 30;
+  const std::string list = "#@\t4017513600\n3692217600\t37\n" + std::to_string(leap) + "\t38\n";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("autokeyd-leap-ahead-" + std::to_string(::getpid()) + ".list");
+  std::ofstream(path) << list;
+  Network net;
+  auto s = net.start("servername", "10.123.0.1", parse(testing::server_config() + "leapfile " + path.string() + "\n"),
+                     1, 11);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  Daemon& server = *(*s)->daemon;
+  net.run(5);
+  ASSERT_TRUE(server.leap_values().has_value());
+  EXPECT_EQ(*server.leap_values(), (core::LeapValues{37, 3692217600u, 4017513600u}));
+  EXPECT_EQ(unwrap(ask(server, 2, 0, "tai").data), "tai=37");
+  net.run(60);
+  EXPECT_EQ(*server.leap_values(), (core::LeapValues{38, static_cast<std::uint32_t>(leap), 4017513600u}));
+  EXPECT_EQ(unwrap(ask(server, 2, 0, "tai").data), "tai=38");
+  const auto& log = (*s)->output.logs;
+  EXPECT_TRUE(std::any_of(log.begin(), log.end(), [](const std::string& l) {
+    return l.find("leap second table: TAI offset 38 s") != std::string::npos;
+  }));
 }
 
 TEST(LeapValues, WithoutALeapFileNoneIsShown) {
