@@ -6,8 +6,9 @@
 //   * parse_leapfile returns a LeapTable or a typed LeapFileError with a
 //     message, never throws;
 //   * the same text gives the same answer (pure function);
-//   * an accepted table has at least one transition, increasing in time and
-//     offset, and the LEAP value words at any of its transitions are that
+//   * an accepted table has at least one transition, increasing in time,
+//     its leap warning is 0, 1 or 2 and 0 after the last line, and the LEAP
+//     value words at any of its transitions are that
 //     transition's (TAI offset, low 32 bits of its time and of the expiry),
 //     a second before it still the previous one's;
 //   * a table accepted with a "#h" line is refused once one digit of its
@@ -35,10 +36,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& t = *a;
     AK_FUZZ_CHECK(!t.transitions.empty());
     AK_FUZZ_CHECK(t.transitions.size() == b->transitions.size() && t.expiry == b->expiry);
-    for (std::size_t i = 1; i < t.transitions.size(); ++i) {
-      AK_FUZZ_CHECK(t.transitions[i].at > t.transitions[i - 1].at);
-      AK_FUZZ_CHECK(t.transitions[i].tai_offset >= t.transitions[i - 1].tai_offset);
+    for (std::size_t i = 1; i < t.transitions.size(); ++i) AK_FUZZ_CHECK(t.transitions[i].at > t.transitions[i - 1].at);
+    // A warning is only ever 0, 1 or 2, and never without a later transition.
+    for (const auto& x : t.transitions) {
+      const int w = t.announcement(x.at - 1);
+      AK_FUZZ_CHECK(w >= 0 && w <= 2);
     }
+    AK_FUZZ_CHECK(t.announcement(t.transitions.back().at) == 0);
     // The values at each transition are that transition's; just before the
     // next one, still the previous one's.
     for (std::size_t i = 0; i < t.transitions.size(); ++i) {

@@ -529,6 +529,9 @@ const Daemon::Source* Daemon::find_by_assoc(std::uint16_t assoc_id) const {
 std::vector<Datagram> Daemon::handle_timer() {
   std::vector<Datagram> out;
   const NtpTimestamp t = now();
+  // RFC 5905 §7.3: our own leap-seconds list warns of a leap second at the
+  // end of this month, in every header we send while synchronized.
+  if (leap_table_) time_.set_leap_announcement(leap_table_->announcement(t >> 32));
   // Reference clocks are read every poll_interval() (a second for most):
   // sources such as SHM or NMEA only keep their newest sample.
   for (auto& c : sources_) {

@@ -1,6 +1,7 @@
 #include "daemon/leapfile.h"
 
 #include <charconv>
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -13,7 +14,7 @@ const char* message(LeapFileError e) {
     case LeapFileError::NoExpiry: return "no expiry line (#@)";
     case LeapFileError::BadNumber: return "a field is not a decimal number";
     case LeapFileError::NoTransitions: return "no leap-second transitions";
-    case LeapFileError::NotIncreasing: return "transitions or offsets are not increasing";
+    case LeapFileError::NotIncreasing: return "transitions are not in increasing order of time";
     case LeapFileError::HashMalformed: return "malformed hash line (#h)";
     case LeapFileError::HashMismatch: return "invalid hash signature: the numbers do not hash to the #h line";
   }
@@ -21,6 +22,9 @@ const char* message(LeapFileError e) {
 }
 
 namespace {
+
+// The list's times are NTP seconds of era 0 (until 2036).
+constexpr std::uint64_t kMaxNtpSeconds = 0xffffffffu;
 
 bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
@@ -69,6 +73,28 @@ core::LeapValues LeapTable::values(std::uint64_t now) const {
   return core::LeapValues{t.tai_offset, static_cast<std::uint32_t>(t.at), static_cast<std::uint32_t>(expiry)};
 }
 
+namespace {
+// The UTC year and month of an NTP second (era 0).
+std::chrono::year_month utc_month(std::uint64_t ntp) {
+  constexpr std::int64_t kNtpToUnix = 2208988800LL;
+  const std::chrono::sys_seconds t{std::chrono::seconds{static_cast<std::int64_t>(ntp) - kNtpToUnix}};
+  const std::chrono::year_month_day d{std::chrono::floor<std::chrono::days>(t)};
+  return d.year() / d.month();
+}
+}  // namespace
+
+int LeapTable::announcement(std::uint64_t now) const {
+  const LeapTransition& current = in_force(now);
+  for (const auto& next : transitions) {
+    if (next.at <= now) continue;
+    // The leap second is the last one of the month before `next.at`.
+    if (utc_month(next.at - 1) != utc_month(now)) return 0;
+    if (next.tai_offset == current.tai_offset) return 0;
+    return next.tai_offset > current.tai_offset ? 1 : 2;
+  }
+  return 0;
+}
+
 Result<LeapTable, LeapFileError> parse_leapfile(std::string_view text) {
   LeapTable t;
   bool have_expiry = false;
@@ -83,7 +109,7 @@ Result<LeapTable, LeapFileError> parse_leapfile(std::string_view text) {
       line.remove_prefix(2);
       const std::string_view w = word(line);
       std::uint64_t v = 0;
-      if (!number(w, v)) return Err{LeapFileError::BadNumber};
+      if (!number(w, v) || v > kMaxNtpSeconds) return Err{LeapFileError::BadNumber};
       hashed.append(w);
       if (expiry) {
         t.expiry = v;
@@ -104,11 +130,13 @@ Result<LeapTable, LeapFileError> parse_leapfile(std::string_view text) {
     if (when.empty()) continue;  // blank line
     const std::string_view tai = word(line);
     std::uint64_t at = 0, offset = 0;
-    if (!number(when, at) || !number(tai, offset) || offset > 0xffffffffu) return Err{LeapFileError::BadNumber};
+    if (!number(when, at) || !number(tai, offset) || at > kMaxNtpSeconds || offset > 0xffffffffu)
+      return Err{LeapFileError::BadNumber};
     hashed.append(when);
     hashed.append(tai);
-    if (!t.transitions.empty() && (at <= t.transitions.back().at || offset < t.transitions.back().tai_offset))
-      return Err{LeapFileError::NotIncreasing};
+    // Times only go forward; the offset may also fall (a negative leap
+    // second has never happened, but the format allows it).
+    if (!t.transitions.empty() && at <= t.transitions.back().at) return Err{LeapFileError::NotIncreasing};
     t.transitions.push_back(LeapTransition{at, static_cast<std::uint32_t>(offset)});
   }
   if (!have_expiry) return Err{LeapFileError::NoExpiry};

@@ -25,7 +25,7 @@ enum class LeapFileError : std::uint8_t {
   NoExpiry,            // no "#@" line
   BadNumber,           // a field is not a decimal number
   NoTransitions,       // no data line
-  NotIncreasing,       // transitions or offsets out of order
+  NotIncreasing,       // transitions out of time order
   HashMalformed,       // a "#h" line that is not five 8-digit hex words
   HashMismatch,        // the numbers do not hash to the "#h" line
 };
@@ -37,7 +37,7 @@ struct LeapTransition {
 };
 
 struct LeapTable {
-  std::vector<LeapTransition> transitions;  // increasing in time and offset; never empty
+  std::vector<LeapTransition> transitions;  // increasing in time; never empty
   std::uint64_t expiry = 0;                 // NTP seconds ("#@")
   bool hash_checked = false;                // a "#h" line was there and matched
 
@@ -50,6 +50,11 @@ struct LeapTable {
   // 4.2.8p15 sends a fabricated third word (next transition + 7 days,
   // digest §5.5); we send the table's real expiry.
   core::LeapValues values(std::uint64_t now) const;
+  // The leap indicator that warns of the list's next transition (RFC 5905
+  // §7.3: a leap second "in the last minute of the current month"): 1 when
+  // it adds a second at the end of the month `now` is in, 2 when it takes
+  // one away, 0 otherwise (none announced, or not this month).
+  int announcement(std::uint64_t now) const;
 };
 
 // Parses the file's text (bounded by the view; lines of any length).

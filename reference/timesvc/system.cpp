@@ -150,7 +150,8 @@ void TimeService::clock_update(std::size_t id, const Combined& combined, NtpTime
   }
   last_update_epoch_ = p.update_time();
   sys_.system_peer = id;
-  sys_.leap = p.leap();
+  peer_leap_ = p.leap();
+  sys_.leap = (peer_leap_ == 0 && announced_leap_ != 0) ? announced_leap_ : peer_leap_;
   sys_.stratum = p.stratum() + 1;
   // RFC 5905 §7.3: at stratum 1 the refid names the reference clock; above
   // it, the address of the server we follow (ntpd: 127.127.1.0 for LOCAL,
@@ -210,6 +211,14 @@ void TimeService::adjust_poll(double offset, int minpoll, int maxpoll) {
   // The system peer's limits bound the system poll (§13).
   sys_.poll = std::max(minpoll, std::min(sys_.poll, maxpoll));
   for (auto& p : peers_) p.set_host_poll(sys_.poll);
+}
+
+void TimeService::set_leap_announcement(int leap) {
+  announced_leap_ = (leap == 1 || leap == 2) ? leap : 0;
+  // Synchronized: the indicator follows at once (the system peer's own
+  // warning, if it gives one, still wins).
+  if (sys_.leap != kNoSync && sys_.system_peer)
+    sys_.leap = (peer_leap_ == 0 && announced_leap_ != 0) ? announced_leap_ : peer_leap_;
 }
 
 void TimeService::unsynchronize() {

@@ -90,6 +90,13 @@ class TimeService {
   const SystemVars& system() const { return sys_; }
   const SystemConfig& config() const { return config_; }
 
+  // A leap second this host knows of from its own leap-seconds list, to
+  // happen at the end of the current month: 1 insert, 2 delete, 0 none
+  // (RFC 5905 §7.3 LI). While synchronized, the system leap indicator
+  // warns of it even when the system peer does not.
+  void set_leap_announcement(int leap);
+  int leap_announcement() const { return announced_leap_; }
+
  private:
   void clock_update(std::size_t sys_peer, const Combined& combined, NtpTimestamp now);
   void unsynchronize();
@@ -108,6 +115,8 @@ class TimeService {
   double clock_jitter_ = 0;  // RMS of residual offsets, averaged (§13)
   double last_offset_ = 0;
   NtpTimestamp last_update_epoch_ = 0;
+  int announced_leap_ = 0;
+  int peer_leap_ = kNoSync;  // the system peer's leap indicator at the last update
 };
 
 }  // namespace ak::timesvc

@@ -349,6 +349,42 @@ TEST(LeapValues, ALeapSecondTheFileAnnouncesIsTakenWhenItsTransitionPasses) {
   }));
 }
 
+TEST(LeapFile, WarnsOfALeapSecondAtTheEndOfTheCurrentMonthOnly) {
+  // 1 Dec 2026 00:00:00 UTC is NTP 4005072000; 1 Nov 2026 is 4002480000.
+  auto t = parse_leapfile("#@\t4017513600\n3692217600\t37\n4005072000\t38\n");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->announcement(4004703089u), 1);  // 26 Nov: the leap is at the end of this month
+  EXPECT_EQ(t->announcement(4005071999u), 1);  // its last second
+  EXPECT_EQ(t->announcement(4002479999u), 0);  // 31 Oct: next month's business
+  EXPECT_EQ(t->announcement(4005072000u), 0);  // done: 38 s in force
+  EXPECT_EQ(t->values(4005072000u).tai_offset, 38u);
+  auto negative = parse_leapfile("#@\t4017513600\n3692217600\t37\n4005072000\t36\n");
+  ASSERT_TRUE(negative.ok());
+  EXPECT_EQ(negative->announcement(4004703089u), 2);  // a second taken away
+}
+
+TEST(LeapValues, AServerWhoseListAnnouncesALeapThisMonthSaysSoInItsLeapIndicator) {
+  // RFC 5905 §7.3: LI 01 in every header while a leap second is due at the
+  // end of the month; the client, following it, passes the warning on.
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("autokeyd-leap-warning-" + std::to_string(::getpid()) + ".list");
+  std::ofstream(path) << "#@\t4017513600\n3692217600\t37\n4005072000\t38\n";
+  Network net;  // 26 Nov 2026
+  auto s = net.start("servername", "10.123.0.1", parse(testing::server_config() + "leapfile " + path.string() + "\n"),
+                     1, 12);
+  auto c = net.start("clientname", "10.123.0.2", parse(testing::client_config()), 1, 13);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  Daemon& server = *(*s)->daemon;
+  Daemon& client = *(*c)->daemon;
+  net.run(120, [&] { return client.time_service().system().synchronized(); });
+  ASSERT_TRUE(server.time_service().system().synchronized());
+  EXPECT_EQ(server.time_service().system().leap, 1);
+  ASSERT_TRUE(client.time_service().system().synchronized());
+  EXPECT_EQ(client.time_service().system().leap, 1);
+}
+
 TEST(LeapValues, WithoutALeapFileNoneIsShown) {
   Network net;
   auto s = net.start("servername", "10.123.0.1", parse(testing::server_config()), 1, 9);
