@@ -331,13 +331,72 @@ Endpoint Daemon::local_towards(const wire::Address& remote) const {
   return Endpoint{*local, port_};
 }
 
+Result<std::vector<config::Association>, StartupError> Daemon::resolve_names() {
+  // Host names are resolved once, at start-up (ntpd goes on trying in the
+  // background; we log and leave the line out). A `pool` line becomes one
+  // plain `server` line per address, up to kMaxPoolServers (ntpd: until
+  // `tos maxclock`), each preemptible.
+  std::vector<config::Association> out;
+  for (const auto& a : config_.associations) {
+    const std::string where = env_.config_name + ":" + std::to_string(a.line) + ": ";
+    const std::string kind_name(config::association_kind_name(a.kind));
+    const bool pool = a.kind == config::AssociationKind::Pool;
+    if (pool && (a.autokey || (a.key && *a.key > 65535)))
+      return Err{StartupError{StartupErrorCode::AssociationNotSupported,
+                              where + "pool " + a.address + " autokey: a pool's servers are strangers, outside "
+                                                            "your Autokey group; use `server NAME autokey` for each "
+                                                            "server of the group"}};
+    if (a.is_refclock() || a.kind == config::AssociationKind::ManycastClient ||
+        (wire::Address::parse(a.address) && !pool)) {
+      out.push_back(a);
+      continue;
+    }
+    std::vector<wire::Address> found;
+    if (auto numeric = wire::Address::parse(a.address)) {
+      found.push_back(*numeric);
+    } else {
+      if (!env_.resolve)
+        return Err{StartupError{StartupErrorCode::AddressNotNumeric,
+                                where + kind_name + " " + a.address + ": no name resolver; give a numeric address"}};
+      for (const auto& x : env_.resolve(a.address, a.address_family))
+        if (std::find(found.begin(), found.end(), x) == found.end()) found.push_back(x);
+    }
+    if (found.empty()) {
+      log(where + kind_name + " " + a.address + ": the name does not resolve; line not used (not retried)");
+      continue;
+    }
+    if (!pool) {
+      config::Association r = a;
+      r.address = found.front().to_string();
+      log(where + kind_name + " " + a.address + " is " + r.address);
+      out.push_back(std::move(r));
+      continue;
+    }
+    std::string list;
+    std::size_t n = 0;
+    for (const auto& x : found) {
+      if (n == kMaxPoolServers) break;
+      config::Association r = a;
+      r.kind = config::AssociationKind::Server;
+      r.address = x.to_string();
+      r.preempt = true;
+      out.push_back(std::move(r));
+      list += (n++ ? ", " : "") + x.to_string();
+    }
+    log(where + "pool " + a.address + ": " + std::to_string(n) + " server" + (n == 1 ? "" : "s") + " (" + list + ")");
+  }
+  return out;
+}
+
 Status<StartupError> Daemon::setup_sources() {
   const NtpTimestamp start = now();
   if (config_.broadcastclient && !engine_)
     return Err{StartupError{StartupErrorCode::AssociationNotSupported,
                             "broadcastclient: autokeyd listens to Autokey broadcasts only; add a `crypto` line "
                             "(and the keys it needs), or use `server ADDR` for the same server"}};
-  for (const auto& a : config_.associations) {
+  auto expanded = resolve_names();
+  if (!expanded) return Err{expanded.error()};
+  for (const auto& a : *expanded) {
     const std::string where = env_.config_name + ":" + std::to_string(a.line) + ": ";
     auto s = std::make_unique<Source>();
     s->forced_next_poll = start;
@@ -395,10 +454,10 @@ Status<StartupError> Daemon::setup_sources() {
 
     const std::string kind_name(config::association_kind_name(a.kind));
     const bool autokey = a.autokey || (a.key && *a.key > 65535);
-    if (a.kind == config::AssociationKind::Pool || a.kind == config::AssociationKind::ManycastClient)
+    if (a.kind == config::AssociationKind::ManycastClient)
       return Err{StartupError{StartupErrorCode::AssociationNotSupported,
                               where + kind_name + " " + a.address +
-                                  ": pool and manycast are not run by autokeyd; list each server with `server`"}};
+                                  ": manycast is not run by autokeyd; list each server with `server`"}};
     if ((a.kind == config::AssociationKind::Peer || a.kind == config::AssociationKind::Broadcast) && !autokey)
       return Err{StartupError{StartupErrorCode::AssociationNotSupported,
                               where + kind_name + " " + a.address +

@@ -63,6 +63,10 @@ struct Environment {
   std::string config_name = "ntp.conf";  // names the file in start-up errors
   std::optional<std::uint16_t> port;  // --port: overrides `port N`
   std::optional<int> poll_log2;       // --poll: every association polls each 2^N s
+  // Host names in `server`, `peer`, `broadcast` and `pool` lines: the
+  // addresses `name` resolves to (family 4, 6 or 0 for either, from -4/-6),
+  // in the resolver's order. Empty function: names are refused.
+  std::function<std::vector<wire::Address>(const std::string& name, int family)> resolve;
 };
 
 // Why the daemon refuses to start. Each message tells the operator what to
@@ -71,7 +75,7 @@ enum class StartupErrorCode : std::uint8_t {
   AutokeyNotConfigured,      // `autokey` on an association but no `crypto` line (ntpd's words)
   KeyFileProblem,            // a key file is missing, unreadable or does not decrypt
   HostCredentialsRefused,    // the host key / certificate pair cannot be used (e.g. not self-signed)
-  AddressNotNumeric,         // server/peer address is not an IP address (no DNS here)
+  AddressNotNumeric,         // a host name where no resolver is installed (Environment::resolve)
   RefclockNotSupported,      // a 127.127.T.U driver hw/ does not provide
   AssociationNotSupported,   // pool/manycast, or peer/broadcast without Autokey: not run
   AssociationRefused,        // the Autokey engine refused the association (see detail)
@@ -147,6 +151,10 @@ class Daemon {
   Daemon(const config::Config& config, Environment env);
   Status<StartupError> setup_crypto();
   void load_leapfile(const std::string& path);
+  // The configured associations with host names resolved and `pool` lines
+  // turned into `server` lines (Environment::resolve).
+  Result<std::vector<config::Association>, StartupError> resolve_names();
+  static constexpr std::size_t kMaxPoolServers = 8;
   // The leap file's values as of `sec` (NTP seconds) become the host's when
   // a transition the file announced has passed.
   void follow_leap_table(std::uint32_t sec);

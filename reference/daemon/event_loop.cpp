@@ -1,6 +1,7 @@
 #include "daemon/event_loop.h"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -181,6 +182,23 @@ bool UdpSockets::send(const Datagram& d) {
   }
   if (fd < 0) return false;
   return ::sendmsg(fd, &msg, 0) == static_cast<ssize_t>(d.bytes.size());
+}
+
+std::vector<wire::Address> resolve_host(const std::string& name, int family) {
+  addrinfo hints{};
+  hints.ai_family = family == 4 ? AF_INET : family == 6 ? AF_INET6 : AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* res = nullptr;
+  std::vector<wire::Address> out;
+  if (::getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0) return out;
+  for (const addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
+    if (ai->ai_family == AF_INET)
+      out.push_back(from_in(reinterpret_cast<const sockaddr_in*>(ai->ai_addr)->sin_addr));
+    else if (ai->ai_family == AF_INET6)
+      out.push_back(from_in6(reinterpret_cast<const sockaddr_in6*>(ai->ai_addr)->sin6_addr));
+  }
+  ::freeaddrinfo(res);
+  return out;
 }
 
 std::optional<wire::Address> local_address_for(const wire::Address& remote) {

@@ -51,6 +51,11 @@ class UdpSockets {
 // socket's local name; nothing is sent).
 std::optional<wire::Address> local_address_for(const wire::Address& remote);
 
+// The addresses `name` resolves to (getaddrinfo, UDP), in the resolver's
+// order: family 4 or 6 only that family, 0 both. Empty when it does not
+// resolve. The daemon's Environment::resolve.
+std::vector<wire::Address> resolve_host(const std::string& name, int family);
+
 // Runs until *stop becomes non-zero (set it from a signal handler).
 void run_event_loop(Daemon& daemon, UdpSockets& sockets, Output& output, volatile std::sig_atomic_t* stop);
 

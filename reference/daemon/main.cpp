@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   env.system_host = host_name();
   env.config_name = options->config_file;
   env.local_address_for = local_address_for;
+  env.resolve = resolve_host;
   env.port = options->port;
   env.poll_log2 = options->poll_log2;
   auto daemon = Daemon::create(*config, env);

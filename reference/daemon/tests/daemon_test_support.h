@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,15 @@ class Network {
     const wire::Address mine = node->address;
     env.local_address_for = [mine](const wire::Address&) { return std::optional<wire::Address>(mine); };
     env.poll_log2 = poll_log2;
+    // Host names resolve through `names` (a stand-in DNS), filtered by family.
+    env.resolve = [this](const std::string& host_name, int family) {
+      std::vector<wire::Address> out;
+      auto it = names.find(host_name);
+      if (it == names.end()) return out;
+      for (const auto& a : it->second)
+        if (family == 0 || (family == 4) == a.is_v4()) out.push_back(a);
+      return out;
+    };
     auto d = Daemon::create(cfg, env);
     if (!d) return Err{d.error()};
     node->daemon = std::move(d).value();
@@ -134,6 +144,8 @@ class Network {
   }
 
   std::size_t delivered() const { return delivered_; }
+  // What host names resolve to for the daemons started from now on.
+  std::map<std::string, std::vector<wire::Address>> names;
   bool record_wire = false;
   // Datagrams in flight so far, for tests that look at the wire.
   std::vector<Datagram> wire_log;

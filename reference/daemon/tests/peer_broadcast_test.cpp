@@ -235,9 +235,9 @@ TEST(Broadcast, TheServerBroadcastsOnlyAuthenticatedPacketsWithItsTimeServiceHea
   EXPECT_GE(broadcasts, 5u);
 }
 
-TEST(Startup, RefusesPeerAndBroadcastWithoutAutokeyAndPoolWithAMessage) {
+TEST(Startup, RefusesPeerAndBroadcastWithoutAutokeyAndManycastWithAMessage) {
   testing::Network net;
-  for (const std::string line : {"peer 10.0.0.1", "broadcast 10.0.0.255", "pool 10.0.0.1"}) {
+  for (const std::string line : {"peer 10.0.0.1", "broadcast 10.0.0.255", "manycastclient 224.0.1.1"}) {
     auto d = net.start("c", "10.0.0.2", parse(line + "\n"));
     ASSERT_FALSE(d.ok()) << line;
     EXPECT_EQ(d.error().code, StartupErrorCode::AssociationNotSupported) << line;
