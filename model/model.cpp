@@ -88,15 +88,16 @@ std::uint64_t Field::digest() const {
 std::uint32_t Host::status() const {
   // §10.1: ENAB, TAI once it has signed its values, and the identity schemes
   // it serves; bits 16..31 the signature NID (md5WithRSAEncryption).
-  std::uint32_t s = f::kEnab | f::kIff;
+  std::uint32_t s = f::kEnab | (iff ? f::kIff : 0);
   if (signature_update != 0) s |= f::kTai;
   return wire::StatusWord::make(wire::nid::kMd5WithRsa, s).raw;
 }
 
-World::World(Configuration c) : config_(c) {
+World::World(Configuration c, Identity id) : config_(c), identity_(id) {
   for (int n = 0; n < 2; ++n) {
     auto& h = hosts_[static_cast<std::size_t>(n)];
     h.key = principal_of(n);
+    h.iff = id == Identity::Iff;
     h.own_assoc = 100 + static_cast<std::uint32_t>(n);
     h.key_list = static_cast<std::uint64_t>(n + 1) << 16;  // lists of the two hosts never coincide
   }
@@ -455,6 +456,8 @@ Verdict World::handle_response(Host& h, Association& a, const Packet& p, const F
     if (!fld.trusted || fld.issuer != fld.subject || fld.subject == Principal::Nobody)
       return Verdict::BadCertificate;
     a.verify_key = fld.subject;
+    // §6.3 / digest §7.6: with TC the trusted root is the identity proof.
+    if (identity_ == Identity::Tc) a.flags |= f::kVrfy;
   } else {
     if (a.verify_key == Principal::Nobody) return Verdict::NoVerificationKey;
     if (fld.signer != a.verify_key || fld.signed_digest != fld.digest()) return Verdict::BadSignature;
@@ -588,6 +591,10 @@ bool World::enabled(const Event& e) const {
     case EventKind::AttackerRewritesField:
       return e.index < in_flight_.size() && !in_flight_[e.index].fields.empty();
     case EventKind::AttackerInjectsResponse:
+      // TC has no defence against a forged trusted root under the peer's
+      // name (RFC 5906 §6.3: that is what the identity schemes are for), so
+      // that one forgery is left out of TC traces (docs/model.md).
+      if (identity_ == Identity::Tc && h.assoc && h.assoc->outstanding == Opcode::Cert) return false;
       return h.assoc && h.assoc->outstanding && in_flight_.size() < kMaxInFlight;
     case EventKind::ClockSynchronizes:
       return !h.synchronized;

@@ -44,6 +44,9 @@ enum class Principal : std::uint8_t { Nobody, Node0, Node1, Attacker };
 enum class GroupKey : std::uint8_t { None, Honest, Forged };
 
 enum class Configuration : std::uint8_t { ClientServer, Symmetric, Broadcast };
+// The identity step (RFC 5906 §6.3): an IFF proof, or TC, where the trusted
+// root the certificate trail ends in is the whole proof (CERT lights VRFY).
+enum class Identity : std::uint8_t { Iff, Tc };
 enum class Mode : std::uint8_t { Client, Symmetric, BroadcastClient };
 
 // One extension field, symbolically. Fields a message kind does not use stay 0.
@@ -124,6 +127,7 @@ struct Association {
 struct Host {
   Principal key = Principal::Nobody;
   GroupKey group = GroupKey::Honest;  // identity key it proves with
+  bool iff = true;                    // it serves IFF (status word); TC hosts do not
   bool synchronized = false;
   std::uint32_t signature_update = 0;  // hostval timestamp: last crypto_update, 0 = never
   std::uint32_t own_assoc = 0;         // broadcast association ID / symmetric own ID
@@ -196,7 +200,7 @@ std::string check_step(const World& before, const World& after, const StepReport
 
 class World {
  public:
-  explicit World(Configuration c);
+  explicit World(Configuration c, Identity id = Identity::Iff);
 
   // Apply one event. Events whose precondition does not hold (an index past
   // the network, a poll on a node with nothing to do) change nothing.
@@ -210,6 +214,7 @@ class World {
   const std::deque<Packet>& in_flight() const { return in_flight_; }
   const std::vector<Packet>& seen() const { return seen_; }
   Configuration configuration() const { return config_; }
+  Identity identity() const { return identity_; }
 
   // Safety rules that must hold in every reachable state (RFC 5906 §6):
   // flags light in order, nothing proventic before identity, progress only
@@ -241,6 +246,7 @@ class World {
   Field sign(int node, Field f) const;
 
   Configuration config_;
+  Identity identity_;
   std::array<Host, 2> hosts_;
   std::deque<Packet> in_flight_;
   std::vector<Packet> seen_;

@@ -280,8 +280,8 @@ inline void fair_prefix(World& w, System& sut, int rounds) {
 // against the model and the System from `make`; afterwards, the model's
 // liveness (refresh, then fair delivery completes the association).
 inline void run_trace(model::Configuration config, const std::function<std::unique_ptr<System>()>& make,
-                      int max_prefix_rounds = 0) {
-  World initial(config);
+                      int max_prefix_rounds = 0, model::Identity identity = model::Identity::Iff) {
+  World initial(config, identity);
   auto sut = make();
   const int prefix = max_prefix_rounds > 0 ? *rc::gen::inRange(0, max_prefix_rounds + 1) : 0;
   fair_prefix(initial, *sut, prefix);

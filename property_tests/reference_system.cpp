@@ -50,13 +50,16 @@ struct NodeKeys {
   const char* password;
 };
 
-NodeKeys keys_for(model::Configuration c, int node) {
+NodeKeys keys_for(model::Configuration c, int node, model::Identity id = model::Identity::Iff) {
   if (c == model::Configuration::Symmetric) {
     return node == 1 ? NodeKeys{"sym-tc-md5-512", "a", "peera", "grp", "apw"}
                      : NodeKeys{"sym-tc-md5-512", "b", "peerb", "grp", "bpw"};
   }
-  return node == 1 ? NodeKeys{"iff-md5-512", "server", "servername", "servername", "server_password"}
-                   : NodeKeys{"iff-md5-512", "client", "clientname", "servername", "client_password"};
+  const char* folder = id == model::Identity::Iff ? "iff-md5-512"
+                       : c == model::Configuration::Broadcast ? "bcast-tc-md5-512"
+                                                              : "tc-md5-512";
+  return node == 1 ? NodeKeys{folder, "server", "servername", "servername", "server_password"}
+                   : NodeKeys{folder, "client", "clientname", "servername", "client_password"};
 }
 
 
@@ -91,9 +94,10 @@ const keys::Stamped<crypto::IffParams>& iff_group_key() {
   return key;
 }
 
-core::Host make_host(model::Configuration c, int node, std::uint64_t seed, core::HostOptions options) {
-  auto loaded = load(keys_for(c, node));
-  if (c == model::Configuration::Symmetric) {
+core::Host make_host(model::Configuration c, model::Identity id, int node, std::uint64_t seed,
+                     core::HostOptions options) {
+  auto loaded = load(keys_for(c, node, id));
+  if (c == model::Configuration::Symmetric && id == model::Identity::Iff) {
     loaded.iff_key = iff_group_key();
     auto par = iff_group_key();
     par.value.b.reset();  // what a client parameter file holds
@@ -163,21 +167,25 @@ struct Attacker {
 };
 
 const Attacker& attacker(const core::Host& honest) {
-  static std::map<std::string, Attacker> cache;
+  static std::map<wire::Bytes, Attacker> cache;  // by the imitated certificate
   const crypto::Certificate& real = honest.certificate();
-  auto it = cache.find(real.subject);
+  auto it = cache.find(real.der);
   if (it != cache.end()) return it->second;
   Attacker out;
   auto rng = core::make_botan_rng(seeded(0xa77ac3e5));
   // Botan will not generate 512-bit RSA keys; another fixture's host key
-  // (tc-md5-512's, a key none of the hosts here holds) serves.
-  keys::KeysDirOptions o;
-  o.dir = testing::fixture("tc-md5-512/server");
-  o.host = "servername";
-  o.password = "server_password";
-  auto loaded = keys::load_keys_dir(o);
-  if (!loaded) throw std::runtime_error("attacker keys did not load: " + keys::describe(loaded.error()));
-  out.key = std::move(loaded.value().host.value);
+  // serves: tc-md5-512's, or iff-md5-512's when tc-md5-512 is the host
+  // imitated (the TC traces).
+  for (const char* folder : {"tc-md5-512/server", "iff-md5-512/server"}) {
+    keys::KeysDirOptions o;
+    o.dir = testing::fixture(folder);
+    o.host = "servername";
+    o.password = "server_password";
+    auto loaded = keys::load_keys_dir(o);
+    if (!loaded) throw std::runtime_error("attacker keys did not load: " + keys::describe(loaded.error()));
+    out.key = std::move(loaded.value().host.value);
+    if (out.key->get_n() != honest.host_key().get_n()) break;
+  }
   crypto::CertificateFields f;
   f.subject = real.subject;
   f.issuer = real.subject;
@@ -190,7 +198,7 @@ const Attacker& attacker(const core::Host& honest) {
   if (!cert) throw std::runtime_error("attacker certificate");
   out.cert = std::move(cert).value();
   out.filestamp = honest.certificate_filestamp();
-  return cache.emplace(real.subject, std::move(out)).first->second;
+  return cache.emplace(real.der, std::move(out)).first->second;
 }
 
 }  // namespace
@@ -245,12 +253,12 @@ void ReferenceSystem::start_node(int node) {
   assoc_[n] = 0;
   switch (config_) {
     case model::Configuration::ClientServer: {
-      engines_[n] = std::make_unique<core::Engine>(make_host(config_, node, seed, std::move(ho)), eo);
+      engines_[n] = std::make_unique<core::Engine>(make_host(config_, options_.identity, node, seed, std::move(ho)), eo);
       if (node == 1) {
         if (first_start) take(1, engines_[1]->set_synchronized(now_[1]));
         return;
       }
-      core::PeerConfig cfg{server_address(), client_address(), core::PeerMode::Client, core::Scheme::Iff,
+      core::PeerConfig cfg{server_address(), client_address(), core::PeerMode::Client, scheme(),
                            "servername", kPollLog2};
       auto id = engines_[0]->mobilize(cfg, now_[0]);
       if (!id) throw std::runtime_error("client association did not mobilize");
@@ -259,10 +267,10 @@ void ReferenceSystem::start_node(int node) {
     }
     case model::Configuration::Symmetric: {
       // `peer <other> autokey ident grp`: symmetric active on both sides.
-      engines_[n] = std::make_unique<core::Engine>(make_host(config_, node, seed, std::move(ho)), eo);
+      engines_[n] = std::make_unique<core::Engine>(make_host(config_, options_.identity, node, seed, std::move(ho)), eo);
       if (first_start) take(node, engines_[n]->set_synchronized(now_[n]));
-      core::PeerConfig cfg{address_of(1 - node), address_of(node), core::PeerMode::SymmetricActive,
-                           core::Scheme::Iff, "grp", kPollLog2};
+      core::PeerConfig cfg{address_of(1 - node), address_of(node), core::PeerMode::SymmetricActive, scheme(),
+                           "grp", kPollLog2};
       auto id = engines_[n]->mobilize(cfg, now_[n]);
       if (!id) throw std::runtime_error("symmetric association did not mobilize");
       assoc_[n] = *id;
@@ -272,7 +280,7 @@ void ReferenceSystem::start_node(int node) {
       if (node == 1) {
         // `broadcast 10.123.0.255 autokey`; it answers its clients' volleys too.
         eo.automax_log2 = kBroadcastAutomaxLog2;
-        engines_[1] = std::make_unique<core::Engine>(make_host(config_, 1, seed, std::move(ho)), eo);
+        engines_[1] = std::make_unique<core::Engine>(make_host(config_, options_.identity, 1, seed, std::move(ho)), eo);
         if (first_start) take(1, engines_[1]->set_synchronized(now_[1]));
         core::PeerConfig cfg{broadcast_address(), server_address(), core::PeerMode::BroadcastServer,
                              core::Scheme::Tc, "", kPollLog2};
@@ -285,13 +293,17 @@ void ReferenceSystem::start_node(int node) {
       // ASSOC broadcast mobilizes an IFF association (digest §9.5).
       eo.broadcast_client = true;
       eo.unicast_local = client_address();
-      eo.passive_scheme = core::Scheme::Iff;
+      eo.passive_scheme = scheme();
       eo.passive_ident = "servername";
       eo.passive_poll_log2 = kPollLog2;
-      engines_[0] = std::make_unique<core::Engine>(make_host(config_, 0, seed, std::move(ho)), eo);
+      engines_[0] = std::make_unique<core::Engine>(make_host(config_, options_.identity, 0, seed, std::move(ho)), eo);
       return;
     }
   }
+}
+
+core::Scheme ReferenceSystem::scheme() const {
+  return options_.identity == model::Identity::Iff ? core::Scheme::Iff : core::Scheme::Tc;
 }
 
 const core::Association* ReferenceSystem::association(int node) const {

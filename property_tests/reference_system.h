@@ -2,8 +2,8 @@
 // model's events mapped onto real datagrams and engine calls, and the
 // engine's associations abstracted to the model's Observation.
 //
-// All three configurations of the model, IFF throughout (the model has one
-// identity step, docs/model.md):
+// All three configurations of the model, with IFF (below) or TC
+// (Options::identity: the TC fixtures of the same shape):
 //   ClientServer  node 0 `server 10.123.0.1 autokey ident servername`, node 1
 //                 a stateless server: the iff-md5-512 fixture keys.
 //   Symmetric     node 0 and node 1 `peer` each other (symmetric active):
@@ -44,6 +44,9 @@ class ReferenceSystem final : public System {
   struct Options {
     // Host options of node 1 (the server, peer or broadcaster), e.g. CookieSeedPolicy.
     core::HostOptions server_host{};
+    // IFF (the keys above) or TC (tc-md5-512, sym-tc-md5-512 without the
+    // IFF group key, bcast-tc-md5-512), as the model's World.
+    model::Identity identity = model::Identity::Iff;
   };
 
   ReferenceSystem(model::Configuration c, std::uint64_t seed);
@@ -86,6 +89,7 @@ class ReferenceSystem final : public System {
 
  private:
   void start_node(int node);
+  core::Scheme scheme() const;
   void take(int node, const std::vector<core::Action>& actions);
   void on_network(Datagram d);
   int node_of(const wire::Address& a) const;

@@ -40,15 +40,30 @@ AK_PROPERTY(ReferenceTraces, BroadcastIffMatchesTheModel, 0.3, ()) {
       [seed] { return std::make_unique<ReferenceSystem>(model::Configuration::Broadcast, seed); }, 10);
 }
 
+// TC: the trusted root is the proof (the TC fixtures of the same shapes).
+void tc_trace(model::Configuration c) {
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  ReferenceSystem::Options o;
+  o.identity = model::Identity::Tc;
+  commands::run_trace(
+      c, [c, seed, o] { return std::make_unique<ReferenceSystem>(c, seed, o); }, 10, model::Identity::Tc);
+}
+AK_PROPERTY(ReferenceTraces, ClientServerTcMatchesTheModel, 0.1, ()) { tc_trace(model::Configuration::ClientServer); }
+AK_PROPERTY(ReferenceTraces, SymmetricPeersTcMatchTheModel, 0.1, ()) { tc_trace(model::Configuration::Symmetric); }
+AK_PROPERTY(ReferenceTraces, BroadcastTcMatchesTheModel, 0.1, ()) { tc_trace(model::Configuration::Broadcast); }
+
 // The fair schedule of World::run_fair applied to both sides, event by
 // event: the whole dance on the reference, observed equal to the model at
 // every step, ending with every progress bit lit (0x7f00). Returns the
 // reference for the caller to look at its associations.
-std::unique_ptr<ReferenceSystem> fair_run_on_both(model::Configuration c, std::uint64_t seed) {
+std::unique_ptr<ReferenceSystem> fair_run_on_both(model::Configuration c, std::uint64_t seed,
+                                                  model::Identity id = model::Identity::Iff) {
   using model::Event;
   using model::EventKind;
-  model::World world(c);
-  auto ref = std::make_unique<ReferenceSystem>(c, seed);
+  model::World world(c, id);
+  ReferenceSystem::Options o;
+  o.identity = id;
+  auto ref = std::make_unique<ReferenceSystem>(c, seed, o);
   int steps = 0;
   auto step = [&](const Event& e) {
     world.apply(e);
@@ -101,6 +116,16 @@ TEST(ReferenceTraces, FairBroadcastRunCompletesIdenticallyOnBothSides) {
   ASSERT_NE(ref->association(0), nullptr);
   EXPECT_EQ(ref->association(0)->flags, kIffComplete);
   EXPECT_EQ(ref->association(0)->config.mode, core::PeerMode::BroadcastClient);
+}
+
+// TC: the fixtures' ntpq view, 0x87f03 (no IFF bit in the status word).
+TEST(ReferenceTraces, FairTcRunsCompleteIdenticallyOnBothSidesInEveryConfiguration) {
+  for (const auto c : {model::Configuration::ClientServer, model::Configuration::Symmetric,
+                       model::Configuration::Broadcast}) {
+    const auto ref = fair_run_on_both(c, 45, model::Identity::Tc);
+    ASSERT_NE(ref->association(0), nullptr);
+    EXPECT_EQ(ref->association(0)->flags, 0x87f03u) << static_cast<int>(c);
+  }
 }
 
 }  // namespace
