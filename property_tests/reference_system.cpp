@@ -241,7 +241,7 @@ void ReferenceSystem::start_node(int node) {
   // The model's server, broadcaster and symmetric peers start synchronized
   // (they have signed their values); a restarted host does not (HostRestarts,
   // then ClockSynchronizes). The model's clients start unsynchronized.
-  const bool first_start = !engines_[n];
+  const bool synchronized = !engines_[n] && (node == 1 || config_ == model::Configuration::Symmetric);
   core::EngineOptions eo;
   // The model restarts an association only on the refresh timer or a host
   // restart; the reference also after polls without an authentic reply
@@ -249,57 +249,46 @@ void ReferenceSystem::start_node(int node) {
   // poll without delivering, so that rule is pushed out of their reach.
   eo.restart_after_silent_polls = 1u << 30;
   eo.serve = node == 1 && config_ != model::Configuration::Symmetric;
-  core::HostOptions ho = node == 1 ? options_.server_host : core::HostOptions{};
-  assoc_[n] = 0;
-  switch (config_) {
-    case model::Configuration::ClientServer: {
-      engines_[n] = std::make_unique<core::Engine>(make_host(config_, options_.identity, node, seed, std::move(ho)), eo);
-      if (node == 1) {
-        if (first_start) take(1, engines_[1]->set_synchronized(now_[1]));
-        return;
-      }
-      core::PeerConfig cfg{server_address(), client_address(), core::PeerMode::Client, scheme(),
-                           "servername", kPollLog2};
-      auto id = engines_[0]->mobilize(cfg, now_[0]);
-      if (!id) throw std::runtime_error("client association did not mobilize");
-      assoc_[0] = *id;
-      return;
-    }
-    case model::Configuration::Symmetric: {
-      // `peer <other> autokey ident grp`: symmetric active on both sides.
-      engines_[n] = std::make_unique<core::Engine>(make_host(config_, options_.identity, node, seed, std::move(ho)), eo);
-      if (first_start) take(node, engines_[n]->set_synchronized(now_[n]));
-      core::PeerConfig cfg{address_of(1 - node), address_of(node), core::PeerMode::SymmetricActive, scheme(),
-                           "grp", kPollLog2};
-      auto id = engines_[n]->mobilize(cfg, now_[n]);
-      if (!id) throw std::runtime_error("symmetric association did not mobilize");
-      assoc_[n] = *id;
-      return;
-    }
-    case model::Configuration::Broadcast: {
-      if (node == 1) {
-        // `broadcast 10.123.0.255 autokey`; it answers its clients' volleys too.
-        eo.automax_log2 = kBroadcastAutomaxLog2;
-        engines_[1] = std::make_unique<core::Engine>(make_host(config_, options_.identity, 1, seed, std::move(ho)), eo);
-        if (first_start) take(1, engines_[1]->set_synchronized(now_[1]));
-        core::PeerConfig cfg{broadcast_address(), server_address(), core::PeerMode::BroadcastServer,
-                             core::Scheme::Tc, "", kPollLog2};
-        auto id = engines_[1]->mobilize(cfg, now_[1]);
-        if (!id) throw std::runtime_error("broadcast association did not mobilize");
-        broadcaster_ = *id;
-        return;
-      }
-      // `broadcastclient` with `crypto ... ident servername`: the first
-      // ASSOC broadcast mobilizes an IFF association (digest §9.5).
-      eo.broadcast_client = true;
-      eo.unicast_local = client_address();
-      eo.passive_scheme = scheme();
-      eo.passive_ident = "servername";
-      eo.passive_poll_log2 = kPollLog2;
-      engines_[0] = std::make_unique<core::Engine>(make_host(config_, options_.identity, 0, seed, std::move(ho)), eo);
-      return;
-    }
+  if (config_ == model::Configuration::Broadcast && node == 1) eo.automax_log2 = kBroadcastAutomaxLog2;
+  if (config_ == model::Configuration::Broadcast && node == 0) {
+    // `broadcastclient` with `crypto ... ident servername`: the first ASSOC
+    // broadcast mobilizes an association of our scheme (digest §9.5).
+    eo.broadcast_client = true;
+    eo.unicast_local = client_address();
+    eo.passive_scheme = scheme();
+    eo.passive_ident = "servername";
+    eo.passive_poll_log2 = kPollLog2;
   }
+  core::HostOptions ho = node == 1 ? options_.server_host : core::HostOptions{};
+  engines_[n] = std::make_unique<core::Engine>(make_host(config_, options_.identity, node, seed, std::move(ho)), eo);
+  if (synchronized) take(node, engines_[n]->set_synchronized(now_[n]));
+  assoc_[n] = 0;
+  // The configured association: the client's `server 10.123.0.1 autokey
+  // ident servername`, each peer's `peer <other> autokey ident grp`, the
+  // broadcaster's `broadcast 10.123.0.255 autokey` (not observed: the model
+  // has no association there); a stateless server and a broadcast client
+  // have none.
+  std::optional<core::PeerConfig> cfg;
+  switch (config_) {
+    case model::Configuration::ClientServer:
+      if (node == 0)
+        cfg = core::PeerConfig{server_address(), client_address(), core::PeerMode::Client, scheme(), "servername",
+                               kPollLog2};
+      break;
+    case model::Configuration::Symmetric:
+      cfg = core::PeerConfig{address_of(1 - node), address_of(node), core::PeerMode::SymmetricActive, scheme(), "grp",
+                             kPollLog2};
+      break;
+    case model::Configuration::Broadcast:
+      if (node == 1)
+        cfg = core::PeerConfig{broadcast_address(), server_address(), core::PeerMode::BroadcastServer,
+                               core::Scheme::Tc, "", kPollLog2};
+      break;
+  }
+  if (!cfg) return;
+  auto id = engines_[n]->mobilize(*cfg, now_[n]);
+  if (!id) throw std::runtime_error("the configured association did not mobilize");
+  if (cfg->mode != core::PeerMode::BroadcastServer) assoc_[n] = *id;
 }
 
 core::Scheme ReferenceSystem::scheme() const {

@@ -106,7 +106,6 @@ class ReferenceSystem final : public System {
   unsigned restarts_ = 0;
   std::unique_ptr<core::Engine> engines_[2];
   std::array<std::uint32_t, 2> assoc_{};  // the observed association per node, 0 = none
-  std::uint32_t broadcaster_ = 0;         // node 1's broadcast association (Broadcast)
   std::deque<Datagram> in_flight_;
   std::vector<Datagram> seen_;
   std::string broken_;
