@@ -166,13 +166,17 @@ std::string check_step(const World& before, const World& after, const StepReport
   const auto& was = before.host(report.node).assoc;
   const auto& now = after.host(report.node).assoc;
   bool accepted = false;
+  // The key later fields must be signed by: a CERT accepted earlier in the
+  // same packet sets it (with TC a pushed AUTO can follow at once).
+  Principal key = was ? was->verify_key : Principal::Nobody;
   for (const auto& [fld, v] : report.fields) {
     accepted |= v == Verdict::Accepted;
     if (v != Verdict::Accepted || !fld.response || !was) continue;
-    if (fld.code == Opcode::Assoc || fld.code == Opcode::Cert) continue;  // unsigned / provisional (§6.2)
+    if (fld.code == Opcode::Cert) key = fld.subject;  // the trusted root's key (§6.2)
+    if (fld.code == Opcode::Assoc || fld.code == Opcode::Cert) continue;  // unsigned / provisional
     const std::string what = std::string(wire::name(fld.code)) + " response accepted ";
     if (fld.timestamp == 0) return what + "with a zero timestamp";
-    if (fld.signer != was->verify_key || fld.signer == Principal::Nobody) return what + "without the right signer";
+    if (fld.signer != key || fld.signer == Principal::Nobody) return what + "without the right signer";
     if (fld.signed_digest != fld.digest()) return what + "with fields the signature does not cover";
     if (fld.code == Opcode::Iff && (fld.proof != GroupKey::Honest || fld.value != was->challenge))
       return what + "without an honest proof for our challenge";

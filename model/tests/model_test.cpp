@@ -100,6 +100,35 @@ TEST(ModelBroadcast, BroadcastsOfAListWhoseAutoPushWasLostAreRefusedAndChangeNot
   EXPECT_EQ(report.fields[0].second, Verdict::Ignored);  // a good broadcast: timekeeping only
 }
 
+TEST(ModelSymmetric, WithTcAPushedAutoRightAfterTheTrustedRootInOnePacketIsTaken) {
+  // TC: the CERT response lights VRFY, so values pushed behind it in the
+  // same packet verify with the key it just brought (check_step follows).
+  World w(Configuration::Symmetric, Identity::Tc);
+  ASSERT_TRUE(w.run_fair().has_value());
+  auto exchange = [&](int from) {
+    w.apply({EventKind::PollTimerFires, from});
+    StepReport last;
+    while (!w.in_flight().empty()) {
+      World before = w;
+      last = w.apply({EventKind::NetworkDelivers, 0, 0});
+      EXPECT_EQ(check_step(before, w, last), "");
+    }
+    return last;
+  };
+  w.apply({EventKind::RefreshTimerFires, 0});
+  exchange(0);  // ASSOC request, queued at node 1
+  exchange(1);  // its response
+  exchange(0);  // CERT request, queued
+  w.apply({EventKind::KeyListExpires, 1});
+  const auto report = exchange(1);  // CERT response, then the new list's values
+  ASSERT_EQ(report.fields.size(), 2u);
+  EXPECT_EQ(report.fields[0].first.code, Opcode::Cert);
+  EXPECT_EQ(report.fields[1].first.code, Opcode::Auto);
+  EXPECT_EQ(report.fields[1].second, Verdict::Accepted);
+  EXPECT_NE(w.observe(0).progress & f::kVrfy, 0u);
+  EXPECT_NE(w.observe(0).progress & f::kAuto, 0u);
+}
+
 TEST(ModelAttack, ReplayedResponseToAnOlderRequestChangesNothing) {
   World w(Configuration::ClientServer);
   w.apply({EventKind::PollTimerFires, 0});
