@@ -1,5 +1,5 @@
 // The model's transitions. Read kSteps first: it is the whole client dance.
-// Everything below it is bookkeeping for the three configurations and the
+// Everything below it is bookkeeping for the four configurations and the
 // network. Section numbers are RFC 5906's; "digest §x" is
 // ../shared/spec/autokey-protocol.md.
 #include "model.h"
@@ -116,6 +116,11 @@ World::World(Configuration c, Identity id) : config_(c), identity_(id) {
       break;
     case Configuration::Broadcast:
       break;  // the client mobilizes on the first broadcast
+    case Configuration::SymmetricPassive:
+      hosts_[0].synchronized = true;
+      hosts_[0].signature_update = clock_;
+      hosts_[0].assoc = fresh_association(Mode::Symmetric, hosts_[0].own_assoc);
+      break;  // node 1 mobilizes on node 0's first packet
   }
 }
 
@@ -182,6 +187,10 @@ std::string check_step(const World& before, const World& after, const StepReport
       return what + "without an honest proof for our challenge";
   }
   if (accepted) return {};
+  // The one change a packet with a good MAC (anyone's, with cookie 0) may
+  // make unverified: mobilize an empty passive association (digest §9.6;
+  // the reference bounds how many, security-history §4 property 7).
+  if (!was && now && now->flags == 0 && !now->queued && !now->outstanding) return {};
   if (!(now == was)) return "an unverified message changed the association";
   return {};
 }
@@ -381,7 +390,7 @@ std::optional<Field> World::answer(int node, const Field& rq) {
       // Values exist only for a list made while synchronized (symmetric:
       // not before the first transmission of a fresh or purged list).
       if (!h.synchronized) return std::nullopt;
-      if (config_ == Configuration::Symmetric && !(h.assoc && h.assoc->list_in_use)) return std::nullopt;
+      if (symmetric() && !(h.assoc && h.assoc->list_in_use)) return std::nullopt;
       if (config_ == Configuration::Broadcast && h.key_list_time == 0) return std::nullopt;
       r.timestamp = h.key_list_time;
       r.filestamp = h.key_list_fs;
@@ -489,7 +498,7 @@ Verdict World::receive_field(int node, const Packet& p, const Field& fld) {
   auto& h = hosts_[static_cast<std::size_t>(node)];
   // A request: a server answers at once; a symmetric peer queues it.
   if (!fld.response) {
-    if (config_ == Configuration::Symmetric && h.assoc) {
+    if (symmetric() && h.assoc) {
       auto& a = *h.assoc;
       // Digest §5.1: the peer's first ASSOC request is also its association
       // data. A later one is not applied: ntpd restarts when it names another
@@ -506,7 +515,7 @@ Verdict World::receive_field(int node, const Packet& p, const Field& fld) {
       if (!a.queued) a.queued = fld;
       return Verdict::Accepted;
     }
-    if (config_ == Configuration::Symmetric || node != 1) return Verdict::Ignored;
+    if (symmetric() || node != 1) return Verdict::Ignored;
     if (auto r = answer(node, fld)) send(Packet{node, p.from, false, p.key_id, true, h.synchronized, {*r}});
     return Verdict::Accepted;
   }
@@ -552,7 +561,7 @@ bool World::complete() const {
     const auto& a = host(n).assoc;
     return a && (a->flags & kAllProgress) == kAllProgress;
   };
-  return config_ == Configuration::Symmetric ? done(0) && done(1) : done(0);
+  return symmetric() ? done(0) && done(1) : done(0);
 }
 
 std::optional<int> World::run_fair(int rounds) {
@@ -624,6 +633,12 @@ StepReport World::apply(const Event& e) {
       if (seen_.size() >= kMaxSeen) seen_.erase(seen_.begin());
       seen_.push_back(p);
       report.node = p.to;
+      // Digest §9.6: a symmetric-active packet from a peer we have no
+      // association with mobilizes a passive one (its MAC checked first).
+      if (config_ == Configuration::SymmetricPassive && p.to == 1 && !hosts_[1].assoc && p.mac_ok) {
+        hosts_[1].own_assoc += 2;  // every mobilization is a new association
+        hosts_[1].assoc = fresh_association(Mode::Symmetric, hosts_[1].own_assoc);
+      }
       bool refused = false, verified = false;
       for (const auto& fld : p.fields) {
         // A bad MAC drops the whole packet before any crypto (digest §9.8);
@@ -685,7 +700,10 @@ StepReport World::apply(const Event& e) {
         // The peer's public values, copied (an ASSOC is never signed); a
         // symmetric peer's response names its own association (§3.4).
         r.filestamp = host(1 - e.node).status();
-        if (a.mode == Mode::Symmetric) r.assoc_id = host(1 - e.node).own_assoc;
+        if (a.mode == Mode::Symmetric) {
+          const auto& peer = host(1 - e.node).assoc;
+          r.assoc_id = peer ? peer->own_id : 0;  // a passive peer may have none right now
+        }
       }
       r.signer = Principal::Attacker;
       r.signed_digest = r.digest();
@@ -707,7 +725,9 @@ StepReport World::apply(const Event& e) {
       h.key_list_fs = 0;
       h.push_auto = false;
       h.assoc.reset();
-      if (had_assoc && mode != Mode::BroadcastClient) h.assoc = fresh_association(mode, h.own_assoc);
+      // Associations a packet mobilized (broadcast client, passive peer) are gone for good.
+      const bool ephemeral = mode == Mode::BroadcastClient || (config_ == Configuration::SymmetricPassive && e.node == 1);
+      if (had_assoc && !ephemeral) h.assoc = fresh_association(mode, h.own_assoc);
       break;
     }
     case EventKind::KeyListExpires:
@@ -717,7 +737,8 @@ StepReport World::apply(const Event& e) {
       if (h.assoc && h.assoc->mode == Mode::Symmetric) h.assoc->list_in_use = false;
       break;
     case EventKind::RefreshTimerFires:
-      if (h.assoc->mode == Mode::BroadcastClient)
+      // An association a packet mobilized is dropped (preemptible, digest §9.8).
+      if (h.assoc->mode == Mode::BroadcastClient || (config_ == Configuration::SymmetricPassive && e.node == 1))
         h.assoc.reset();
       else
         restart(*h.assoc);

@@ -8,7 +8,8 @@
 //     bits (the MAC then fails) or rewrite a field of a packet whose MAC it
 //     can recompute (every packet carrying extension fields is MACed with
 //     cookie 0, RFC 5906 §6.3, so anyone on the path can re-MAC it).
-//   * Three configurations: client/server, symmetric active/active and
+//   * Four configurations: client/server, symmetric active/active, symmetric
+//     active/passive (the passive side mobilized by a packet) and
 //     broadcast (server node 1, client node 0).
 //   * Symbolic crypto: a signature is valid iff the expected principal signed
 //     exactly these (timestamp, filestamp, value) fields; an identity proof is
@@ -43,7 +44,10 @@ enum class Principal : std::uint8_t { Nobody, Node0, Node1, Attacker };
 // hold the honest one).
 enum class GroupKey : std::uint8_t { None, Honest, Forged };
 
-enum class Configuration : std::uint8_t { ClientServer, Symmetric, Broadcast };
+// SymmetricPassive: node 0 `peer`s node 1, which has no association until
+// node 0's first packet mobilizes a passive one (digest §9.6, ntpd's
+// ephemeral symmetric passive); it is dropped on refresh or restart.
+enum class Configuration : std::uint8_t { ClientServer, Symmetric, Broadcast, SymmetricPassive };
 // The identity step (RFC 5906 §6.3): an IFF proof, or TC, where the trusted
 // root the certificate trail ends in is the whole proof (CERT lights VRFY).
 enum class Identity : std::uint8_t { Iff, Tc };
@@ -215,6 +219,8 @@ class World {
   const std::vector<Packet>& seen() const { return seen_; }
   Configuration configuration() const { return config_; }
   Identity identity() const { return identity_; }
+  // Symmetric or SymmetricPassive: both nodes are peers.
+  bool symmetric() const { return config_ == Configuration::Symmetric || config_ == Configuration::SymmetricPassive; }
 
   // Safety rules that must hold in every reachable state (RFC 5906 §6):
   // flags light in order, nothing proventic before identity, progress only

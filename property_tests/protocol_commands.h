@@ -127,7 +127,7 @@ struct ServerAnswersCert : Step<ServerAnswersCert> {
   static constexpr const char* kName = "ServerAnswersCert";
   static Event make(const World& w) { return Event{EventKind::NetworkDelivers, 1, pick_packet(w)}; }
   static bool fits(const World& w, const Event& e) {
-    if (!w.enabled(e) || w.configuration() == model::Configuration::Symmetric) return false;
+    if (!w.enabled(e) || w.symmetric()) return false;
     const auto& p = w.in_flight()[e.index];
     return p.to == 1 && !p.fields.empty() && p.fields.front().code == Opcode::Cert && !p.fields.front().response;
   }

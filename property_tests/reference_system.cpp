@@ -50,8 +50,12 @@ struct NodeKeys {
   const char* password;
 };
 
+bool symmetric(model::Configuration c) {
+  return c == model::Configuration::Symmetric || c == model::Configuration::SymmetricPassive;
+}
+
 NodeKeys keys_for(model::Configuration c, int node, model::Identity id = model::Identity::Iff) {
-  if (c == model::Configuration::Symmetric) {
+  if (symmetric(c)) {
     return node == 1 ? NodeKeys{"sym-tc-md5-512", "a", "peera", "grp", "apw"}
                      : NodeKeys{"sym-tc-md5-512", "b", "peerb", "grp", "bpw"};
   }
@@ -97,7 +101,7 @@ const keys::Stamped<crypto::IffParams>& iff_group_key() {
 core::Host make_host(model::Configuration c, model::Identity id, int node, std::uint64_t seed,
                      core::HostOptions options) {
   auto loaded = load(keys_for(c, node, id));
-  if (c == model::Configuration::Symmetric && id == model::Identity::Iff) {
+  if (symmetric(c) && id == model::Identity::Iff) {
     loaded.iff_key = iff_group_key();
     auto par = iff_group_key();
     par.value.b.reset();  // what a client parameter file holds
@@ -241,14 +245,22 @@ void ReferenceSystem::start_node(int node) {
   // The model's server, broadcaster and symmetric peers start synchronized
   // (they have signed their values); a restarted host does not (HostRestarts,
   // then ClockSynchronizes). The model's clients start unsynchronized.
-  const bool synchronized = !engines_[n] && (node == 1 || config_ == model::Configuration::Symmetric);
+  const bool synchronized = !engines_[n] && (node == 1 || symmetric(config_));
   core::EngineOptions eo;
   // The model restarts an association only on the refresh timer or a host
   // restart; the reference also after polls without an authentic reply
   // (its replacement for ntpd's restart on a crypto-NAK or bad MAC). Traces
   // poll without delivering, so that rule is pushed out of their reach.
   eo.restart_after_silent_polls = 1u << 30;
-  eo.serve = node == 1 && config_ != model::Configuration::Symmetric;
+  eo.serve = node == 1 && !symmetric(config_);
+  if (config_ == model::Configuration::SymmetricPassive && node == 1) {
+    // No `peer` line: node 0's first packet mobilizes a passive association
+    // (ntpd: an ephemeral symmetric passive, global `ident grp`).
+    eo.accept_symmetric_passive = true;
+    eo.passive_scheme = scheme();
+    eo.passive_ident = "grp";
+    eo.passive_poll_log2 = kPollLog2;
+  }
   if (config_ == model::Configuration::Broadcast && node == 1) eo.automax_log2 = kBroadcastAutomaxLog2;
   if (config_ == model::Configuration::Broadcast && node == 0) {
     // `broadcastclient` with `crypto ... ident servername`: the first ASSOC
@@ -276,8 +288,10 @@ void ReferenceSystem::start_node(int node) {
                                kPollLog2};
       break;
     case model::Configuration::Symmetric:
-      cfg = core::PeerConfig{address_of(1 - node), address_of(node), core::PeerMode::SymmetricActive, scheme(), "grp",
-                             kPollLog2};
+    case model::Configuration::SymmetricPassive:
+      if (config_ == model::Configuration::Symmetric || node == 0)
+        cfg = core::PeerConfig{address_of(1 - node), address_of(node), core::PeerMode::SymmetricActive, scheme(),
+                               "grp", kPollLog2};
       break;
     case model::Configuration::Broadcast:
       if (node == 1)
@@ -358,10 +372,13 @@ void ReferenceSystem::deliver(std::size_t index) {
                                                         !(snapshot(*after) == *before))
     broken_ = "a refused datagram changed the association of node " + std::to_string(to) + " (" +
               std::string(core::name(*after->last_error)) + ")";
-  // A broadcast client is mobilized by the first ASSOC broadcast (digest §9.5).
-  if (config_ == model::Configuration::Broadcast && to == 0 && assoc_[0] == 0) {
-    for (const auto& v : engines_[0]->associations()) {
-      assoc_[0] = v.assoc_id;
+  // A broadcast client is mobilized by the first ASSOC broadcast (digest
+  // §9.5), a passive peer by its active peer's first packet (§9.6).
+  const bool mobilizes = (config_ == model::Configuration::Broadcast && to == 0) ||
+                         (config_ == model::Configuration::SymmetricPassive && to == 1);
+  if (mobilizes && assoc_[n] == 0) {
+    for (const auto& v : engines_[n]->associations()) {
+      assoc_[n] = v.assoc_id;
       break;
     }
   }
@@ -449,7 +466,7 @@ std::optional<ReferenceSystem::Datagram> ReferenceSystem::forge_response(int nod
   const core::Association* a = association(node);
   if (a == nullptr || !a->outstanding) return std::nullopt;
   const int peer = 1 - node;
-  const bool sym = config_ == model::Configuration::Symmetric;
+  const bool sym = symmetric(config_);
   const core::Host& honest = engines_[static_cast<std::size_t>(peer)]->host();
   const core::Host& victim = engines_[static_cast<std::size_t>(node)]->host();
   const Attacker& att = attacker(honest);
@@ -610,11 +627,13 @@ void ReferenceSystem::apply(const model::Event& e) {
       // peer_clear (digest §6.10, §9.8), keeping the association ID; the
       // reference's own refresh timer would do it inside the poll that then
       // sends ASSOC, which the model separates into two events. A broadcast
-      // client is demobilized instead (preemptible, digest §9.5), as in the model.
+      // client or a passive peer is demobilized instead (preemptible, digest
+      // §9.5, §9.8), as in the model.
       if (assoc_[n] == 0) break;
-      if (config_ == model::Configuration::Broadcast && e.node == 0) {
-        (void)engines_[0]->demobilize(assoc_[0]);
-        assoc_[0] = 0;
+      if ((config_ == model::Configuration::Broadcast && e.node == 0) ||
+          (config_ == model::Configuration::SymmetricPassive && e.node == 1)) {
+        (void)engines_[n]->demobilize(assoc_[n]);
+        assoc_[n] = 0;
       } else {
         take(e.node, engines_[n]->refresh(assoc_[n], now_[n]));
       }

@@ -2,7 +2,7 @@
 // model's events mapped onto real datagrams and engine calls, and the
 // engine's associations abstracted to the model's Observation.
 //
-// All three configurations of the model, with IFF (below) or TC
+// All four configurations of the model, with IFF (below) or TC
 // (Options::identity: the TC fixtures of the same shape):
 //   ClientServer  node 0 `server 10.123.0.1 autokey ident servername`, node 1
 //                 a stateless server: the iff-md5-512 fixture keys.
@@ -11,6 +11,8 @@
 //                 with iff-md5-512's IFF group key given to both.
 //   Broadcast     node 1 `broadcast 10.123.0.255 autokey`, node 0
 //                 `broadcastclient` with `ident servername`: iff-md5-512.
+//   SymmetricPassive  as Symmetric, but only node 0 has a `peer` line; node
+//                 1 accepts passive peers (`ident grp`).
 // Node 0 is 10.123.0.2, node 1 is 10.123.0.1.
 //
 // The network is a queue of real datagram octets, kept index for index with

@@ -40,6 +40,13 @@ AK_PROPERTY(ReferenceTraces, BroadcastIffMatchesTheModel, 0.3, ()) {
       [seed] { return std::make_unique<ReferenceSystem>(model::Configuration::Broadcast, seed); }, 10);
 }
 
+AK_PROPERTY(ReferenceTraces, SymmetricPassivePeerIffMatchesTheModel, 0.2, ()) {
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  commands::run_trace(
+      model::Configuration::SymmetricPassive,
+      [seed] { return std::make_unique<ReferenceSystem>(model::Configuration::SymmetricPassive, seed); }, 10);
+}
+
 // TC: the trusted root is the proof (the TC fixtures of the same shapes).
 void tc_trace(model::Configuration c) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
@@ -116,6 +123,16 @@ TEST(ReferenceTraces, FairBroadcastRunCompletesIdenticallyOnBothSides) {
   ASSERT_NE(ref->association(0), nullptr);
   EXPECT_EQ(ref->association(0)->flags, kIffComplete);
   EXPECT_EQ(ref->association(0)->config.mode, core::PeerMode::BroadcastClient);
+}
+
+TEST(ReferenceTraces, FairSymmetricPassiveRunCompletesIdenticallyOnBothSides) {
+  const auto ref = fair_run_on_both(model::Configuration::SymmetricPassive, 46);
+  for (int n = 0; n < 2; ++n) {
+    ASSERT_NE(ref->association(n), nullptr) << n;
+    EXPECT_EQ(ref->association(n)->flags, kIffComplete) << n;
+  }
+  EXPECT_EQ(ref->association(1)->config.mode, core::PeerMode::SymmetricPassive);
+  EXPECT_EQ(ref->association(0)->pcookie, ref->association(1)->pcookie);
 }
 
 // TC: the fixtures' ntpq view, 0x87f03 (no IFF bit in the status word).

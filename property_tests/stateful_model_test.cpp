@@ -39,6 +39,9 @@ void run_trace(model::Configuration config) {
 AK_PROPERTY(ProtocolTraces, ClientServerMatchesTheModel, 0.4, ()) { run_trace(model::Configuration::ClientServer); }
 AK_PROPERTY(ProtocolTraces, SymmetricPeersMatchTheModel, 0.3, ()) { run_trace(model::Configuration::Symmetric); }
 AK_PROPERTY(ProtocolTraces, BroadcastMatchesTheModel, 0.3, ()) { run_trace(model::Configuration::Broadcast); }
+AK_PROPERTY(ProtocolTraces, SymmetricPassivePeerMatchesTheModel, 0.2, ()) {
+  run_trace(model::Configuration::SymmetricPassive);
+}
 
 }  // namespace
 }  // namespace ak::prop

@@ -267,13 +267,14 @@ std::string configuration_name(const ::testing::TestParamInfo<Configuration>& in
     case Configuration::ClientServer: return "ClientServer";
     case Configuration::Symmetric: return "Symmetric";
     case Configuration::Broadcast: return "Broadcast";
+    case Configuration::SymmetricPassive: return "SymmetricPassive";
   }
   return "Unknown";
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryConfiguration, ModelUnderFaults,
                          ::testing::Values(Configuration::ClientServer, Configuration::Symmetric,
-                                           Configuration::Broadcast),
+                                           Configuration::Broadcast, Configuration::SymmetricPassive),
                          configuration_name);
 
 }  // namespace

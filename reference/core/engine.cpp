@@ -350,8 +350,17 @@ std::vector<Action> Engine::handle_datagram(wire::ByteView bytes, const wire::Ad
     case wire::Mode::SymmetricPassive: {
       Association* a = find_by_remote(src);
       if (a && a->config.mode != PeerMode::Client) return on_peer_packet(*a, p, bytes, src, dst, now);
+      // A packet that does not even carry a good MAC mobilizes nothing (a
+      // new association's cookie is 0, so this is the check it would meet).
+      auto mac_ok = [&] {
+        if (!p.mac || p.mac->key_id <= crypto::kMaxSymmetricKeyId) return false;
+        const auto sk = crypto::session_key(src, dst, p.mac->key_id, 0, host_.session_digest());
+        const std::size_t alen = p.authenticated_length();
+        return alen <= bytes.size() &&
+               crypto::mac_matches(sk.key, bytes.first(alen), p.mac->digest, host_.session_digest());
+      };
       if (!a && p.header.mode_enum() == wire::Mode::SymmetricActive && options_.accept_symmetric_passive &&
-          ephemeral_room()) {
+          ephemeral_room() && mac_ok()) {
         PeerConfig cfg{src, dst, PeerMode::SymmetricPassive, options_.passive_scheme, options_.passive_ident,
                        passive_poll(p.header.poll)};
         auto id = mobilize(cfg, now);

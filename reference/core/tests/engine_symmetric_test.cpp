@@ -214,6 +214,36 @@ TEST(SymmetricPeers, TheCookieIsAskedForOnlyOnceThePeersLeapIndicatorSaysItsCloc
   EXPECT_GE(std::count(sent.begin(), sent.end(), wire::Opcode::Cook), 1);
 }
 
+TEST(SymmetricPeers, AnActivePacketWithABadMacMobilizesNoPassiveAssociation) {
+  // Only a packet whose MAC is good (cookie 0 for a new association) may
+  // mobilize a passive one; a corrupted one leaves the table as it was
+  // (found by ReferenceTraces.SymmetricPassivePeerIffMatchesTheModel).
+  EngineOptions passive;
+  passive.accept_symmetric_passive = true;
+  passive.passive_ident = "grp";
+  Engine b(peer_host("b", "peerb", "bpw", 47), passive);
+  (void)b.set_synchronized(kT0);
+  wire::AssocRequest r;
+  static_cast<wire::AssocMessage&>(r) = b.host().assoc_message(4242);
+  r.name = "peera@grp";
+  wire::Packet p;
+  p.header.mode = 1;
+  p.fields.push_back(r.to_field());
+  const std::uint32_t kid = 0x40000042;
+  const auto sk = crypto::session_key(peera(), peerb(), kid, 0);
+  wire::Writer w;
+  (void)p.header.serialize(w);
+  for (const auto& ef : p.fields) (void)ef.serialize(w);
+  p.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w.take())};
+  wire::Bytes bad = *p.serialize();
+  bad[bad.size() - 1] ^= 1;  // the last octet of the MAC's digest
+  (void)b.handle_datagram(bad, peera(), peerb(), kT0 + 1);
+  EXPECT_TRUE(b.associations().empty());
+  (void)b.handle_datagram(*p.serialize(), peera(), peerb(), kT0 + 2);  // the good one does
+  ASSERT_EQ(b.associations().size(), 1u);
+  EXPECT_EQ(b.associations()[0].remote_assoc, 4242u);
+}
+
 TEST(SymmetricPeers, ForgedActivePeersMobilizeAtMostMaxEphemeralAssociations) {
   // Anyone can compute a cookie-0 MAC: a flood of "symmetric-active peers"
   // from many addresses must not grow the association table without bound.
