@@ -498,6 +498,13 @@ std::vector<Action> Engine::on_peer_packet(Association& a, const wire::Packet& p
     if (a.proventic()) a.peer_synchronized = p.header.leap != 3;
   }
   a.last_error.reset();
+  // Digest §9.6: with a request of the peer's waiting for its answer, ntpd
+  // transmits about two seconds later instead of at the next poll, so a
+  // symmetric dance is not one poll interval per step.
+  if (a.queued_request && a.next_poll > now + kQueuedAnswerDelay) {
+    a.next_poll = now + kQueuedAnswerDelay;
+    out.push_back(SetTimer{a.id, TimerKind::Poll, a.next_poll});
+  }
   if (authentic)
     out.push_back(sample_of(a, p));
   return out;

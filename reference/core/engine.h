@@ -88,6 +88,10 @@ const char* message(MobilizeError e);
 
 class Engine {
  public:
+  // Seconds after a symmetric peer's request arrives at which its answer
+  // goes out, when the next poll is later (digest §9.6: ntpd's ~2 s).
+  static constexpr std::uint32_t kQueuedAnswerDelay = 2;
+
   explicit Engine(Host host, EngineOptions options = {});
 
   // A configured association (`server ADDR autokey ident G`, `peer ...`).

@@ -3,6 +3,7 @@
 // on one cookie.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <optional>
 
 #include "core/engine.h"
@@ -212,6 +213,39 @@ TEST(SymmetricPeers, TheCookieIsAskedForOnlyOnceThePeersLeapIndicatorSaysItsCloc
   EXPECT_TRUE(a.association(ida)->peer_synchronized);
   sent = requests_to(net, peerb());
   EXPECT_GE(std::count(sent.begin(), sent.end(), wire::Opcode::Cook), 1);
+}
+
+TEST(SymmetricPeers, APeersRequestIsAnsweredWithinTwoSecondsNotAtTheNextPoll) {
+  // Digest §9.6: the answer to a queued request goes out about 2 s later
+  // (ntpd), not a 16 s poll later; every step of the dance gains that.
+  Engine a(peer_host("a", "peera", "apw", 48));
+  Engine b(peer_host("b", "peerb", "bpw", 49));
+  (void)a.set_synchronized(kT0);
+  (void)b.set_synchronized(kT0);
+  const auto ida = *a.mobilize(towards(peerb(), peera(), PeerMode::SymmetricActive), kT0);
+  const auto idb = *b.mobilize(towards(peera(), peerb(), PeerMode::SymmetricActive), kT0 + 7);
+  Net net(48);
+  net.add(a, peera());
+  net.add(b, peerb());
+  net.run(kT0, kT0 + 1200, [&] { return flags_of(a, ida) == want_for(b) && flags_of(b, idb) == want_for(a); });
+  ASSERT_EQ(flags_of(a, ida), want_for(b));
+  // Each request a sent, and when b's answer to it left.
+  std::map<wire::Opcode, std::uint32_t> asked;
+  std::size_t answers = 0;
+  for (const auto& [t, s] : net.sent) {
+    const auto p = wire::Packet::parse(s.bytes);
+    if (!p) continue;
+    for (const auto& ef : p->fields) {
+      if (!ef.opcode()) continue;
+      if (s.to == peerb() && !ef.response && !asked.count(*ef.opcode())) asked[*ef.opcode()] = t;
+      if (s.to == peera() && ef.response && !ef.error && asked.count(*ef.opcode()) && *ef.opcode() != wire::Opcode::Auto) {
+        EXPECT_LE(t - asked[*ef.opcode()], 3u) << wire::name(*ef.opcode());
+        asked.erase(*ef.opcode());
+        ++answers;
+      }
+    }
+  }
+  EXPECT_GE(answers, 4u);  // ASSOC, CERT, COOK, SIGN, LEAP at least
 }
 
 TEST(SymmetricPeers, AnActivePacketWithABadMacMobilizesNoPassiveAssociation) {
