@@ -17,47 +17,41 @@
 namespace ak::prop {
 namespace {
 
+// One comparison trace against a fresh ReferenceSystem of that
+// configuration and identity, its seed drawn by rapidcheck. Up to 10 fair
+// rounds first (enough for the whole dance): traces also start in the
+// identity, cookie, signing and leap steps, and after completion.
+void reference_trace(model::Configuration c, model::Identity id = model::Identity::Iff) {
+  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
+  ReferenceSystem::Options o;
+  o.identity = id;
+  commands::run_trace(
+      c, [c, seed, o] { return std::make_unique<ReferenceSystem>(c, seed, o); }, 10, id);
+}
+
 AK_PROPERTY(ReferenceTraces, ClientServerIffMatchesTheModel, 0.3, ()) {
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  // Up to 10 fair rounds first (enough for the whole dance): traces also start
-  // in the identity, cookie, signing and leap steps, and after completion.
-  commands::run_trace(
-      model::Configuration::ClientServer,
-      [seed] { return std::make_unique<ReferenceSystem>(model::Configuration::ClientServer, seed); }, 10);
+  reference_trace(model::Configuration::ClientServer);
 }
-
 AK_PROPERTY(ReferenceTraces, SymmetricPeersIffMatchTheModel, 0.3, ()) {
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  commands::run_trace(
-      model::Configuration::Symmetric,
-      [seed] { return std::make_unique<ReferenceSystem>(model::Configuration::Symmetric, seed); }, 10);
+  reference_trace(model::Configuration::Symmetric);
 }
-
 AK_PROPERTY(ReferenceTraces, BroadcastIffMatchesTheModel, 0.3, ()) {
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  commands::run_trace(
-      model::Configuration::Broadcast,
-      [seed] { return std::make_unique<ReferenceSystem>(model::Configuration::Broadcast, seed); }, 10);
+  reference_trace(model::Configuration::Broadcast);
 }
-
 AK_PROPERTY(ReferenceTraces, SymmetricPassivePeerIffMatchesTheModel, 0.2, ()) {
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  commands::run_trace(
-      model::Configuration::SymmetricPassive,
-      [seed] { return std::make_unique<ReferenceSystem>(model::Configuration::SymmetricPassive, seed); }, 10);
+  reference_trace(model::Configuration::SymmetricPassive);
 }
 
 // TC: the trusted root is the proof (the TC fixtures of the same shapes).
-void tc_trace(model::Configuration c) {
-  const auto seed = *rc::gen::arbitrary<std::uint64_t>();
-  ReferenceSystem::Options o;
-  o.identity = model::Identity::Tc;
-  commands::run_trace(
-      c, [c, seed, o] { return std::make_unique<ReferenceSystem>(c, seed, o); }, 10, model::Identity::Tc);
+AK_PROPERTY(ReferenceTraces, ClientServerTcMatchesTheModel, 0.1, ()) {
+  reference_trace(model::Configuration::ClientServer, model::Identity::Tc);
 }
-AK_PROPERTY(ReferenceTraces, ClientServerTcMatchesTheModel, 0.1, ()) { tc_trace(model::Configuration::ClientServer); }
-AK_PROPERTY(ReferenceTraces, SymmetricPeersTcMatchTheModel, 0.1, ()) { tc_trace(model::Configuration::Symmetric); }
-AK_PROPERTY(ReferenceTraces, BroadcastTcMatchesTheModel, 0.1, ()) { tc_trace(model::Configuration::Broadcast); }
+AK_PROPERTY(ReferenceTraces, SymmetricPeersTcMatchTheModel, 0.1, ()) {
+  reference_trace(model::Configuration::Symmetric, model::Identity::Tc);
+}
+AK_PROPERTY(ReferenceTraces, BroadcastTcMatchesTheModel, 0.1, ()) {
+  reference_trace(model::Configuration::Broadcast, model::Identity::Tc);
+}
 
 // The fair schedule of World::run_fair applied to both sides, event by
 // event: the whole dance on the reference, observed equal to the model at
