@@ -352,15 +352,9 @@ std::vector<Action> Engine::handle_datagram(wire::ByteView bytes, const wire::Ad
       if (a && a->config.mode != PeerMode::Client) return on_peer_packet(*a, p, bytes, src, dst, now);
       // A packet that does not even carry a good MAC mobilizes nothing (a
       // new association's cookie is 0, so this is the check it would meet).
-      auto mac_ok = [&] {
-        if (!p.mac || p.mac->key_id <= crypto::kMaxSymmetricKeyId) return false;
-        const auto sk = crypto::session_key(src, dst, p.mac->key_id, 0, host_.session_digest());
-        const std::size_t alen = p.authenticated_length();
-        return alen <= bytes.size() &&
-               crypto::mac_matches(sk.key, bytes.first(alen), p.mac->digest, host_.session_digest());
-      };
       if (!a && p.header.mode_enum() == wire::Mode::SymmetricActive && options_.accept_symmetric_passive &&
-          ephemeral_room() && mac_ok()) {
+          ephemeral_room() && p.mac && p.mac->key_id > crypto::kMaxSymmetricKeyId &&
+          mac_verifies(p, bytes, src, dst, 0)) {
         PeerConfig cfg{src, dst, PeerMode::SymmetricPassive, options_.passive_scheme, options_.passive_ident,
                        passive_poll(p.header.poll)};
         auto id = mobilize(cfg, now);
@@ -389,6 +383,15 @@ std::vector<Action> Engine::handle_datagram(wire::ByteView bytes, const wire::Ad
   }
 }
 
+bool Engine::mac_verifies(const wire::Packet& p, wire::ByteView bytes, const wire::Address& src,
+                          const wire::Address& dst, std::uint32_t cookie) const {
+  // Digest §6.2: the session key hashes (sender, receiver, key ID, cookie);
+  // the MAC covers the octets before it (header and fields).
+  const auto sk = crypto::session_key(src, dst, p.mac->key_id, cookie, host_.session_digest());
+  const std::size_t alen = p.authenticated_length();
+  return alen <= bytes.size() && crypto::mac_matches(sk.key, bytes.first(alen), p.mac->digest, host_.session_digest());
+}
+
 std::vector<Action> Engine::on_reply(Association& a, const wire::Packet& p, wire::ByteView bytes,
                                      const wire::Address& src, const wire::Address& dst, std::uint32_t now) {
   std::vector<Action> out;
@@ -407,11 +410,7 @@ std::vector<Action> Engine::on_reply(Association& a, const wire::Packet& p, wire
   if (p.mac->key_id != a.last_keyid) return refuse(AssocError::KeyIdNotExpected);
   if (p.header.origin_ts != a.last_xmt) return refuse(AssocError::OriginMismatch);
   // Digest §6.2, §6.4: key (server, us, key ID, cookie 0 with fields).
-  const std::uint32_t cookie = p.fields.empty() ? a.pcookie : 0;
-  const auto sk = crypto::session_key(src, dst, p.mac->key_id, cookie, host_.session_digest());
-  const std::size_t alen = p.authenticated_length();
-  if (alen > bytes.size() || !crypto::mac_matches(sk.key, bytes.first(alen), p.mac->digest, host_.session_digest()))
-    return refuse(AssocError::MacMismatch);
+  if (!mac_verifies(p, bytes, src, dst, p.fields.empty() ? a.pcookie : 0)) return refuse(AssocError::MacMismatch);
   if (a.answered) return refuse(AssocError::DuplicateReply);
 
   HandlerContext ctx{host_, now, synchronized_, wire::Mode::Server, out};
@@ -438,11 +437,7 @@ std::vector<Action> Engine::on_peer_packet(Association& a, const wire::Packet& p
   if (p.is_crypto_nak()) return refuse(AssocError::CryptoNak);  // logged only (property 8)
   if (!p.mac || p.mac->key_id <= crypto::kMaxSymmetricKeyId) return refuse(AssocError::NotAutokey);
   // Digest §6.4: cookie 0 with fields, else the shared pcookie (§6.6).
-  const std::uint32_t cookie = p.fields.empty() ? a.pcookie : 0;
-  const auto sk = crypto::session_key(src, dst, p.mac->key_id, cookie, host_.session_digest());
-  const std::size_t alen = p.authenticated_length();
-  if (alen > bytes.size() || !crypto::mac_matches(sk.key, bytes.first(alen), p.mac->digest, host_.session_digest()))
-    return refuse(AssocError::MacMismatch);
+  if (!mac_verifies(p, bytes, src, dst, p.fields.empty() ? a.pcookie : 0)) return refuse(AssocError::MacMismatch);
 
   HandlerContext ctx{host_, now, synchronized_, p.header.mode_enum(), out};
   bool verified_field = false, answers_ours = false;
@@ -520,10 +515,7 @@ std::vector<Action> Engine::on_broadcast(Association* a, const wire::Packet& p, 
   };
   if (!p.mac || p.mac->key_id <= crypto::kMaxSymmetricKeyId) return refuse(AssocError::NotAutokey);
   // Digest §6.2: broadcast keys hash (server, broadcast address) with cookie 0.
-  const auto sk = crypto::session_key(src, dst, p.mac->key_id, 0, host_.session_digest());
-  const std::size_t alen = p.authenticated_length();
-  if (alen > bytes.size() || !crypto::mac_matches(sk.key, bytes.first(alen), p.mac->digest, host_.session_digest()))
-    return refuse(AssocError::MacMismatch);
+  if (!mac_verifies(p, bytes, src, dst, 0)) return refuse(AssocError::MacMismatch);
   if (!a || a->flags == 0) {
     // Digest §9.5: only a broadcast whose last field is an ASSOC response
     // mobilizes (or restarts) a broadcast client.

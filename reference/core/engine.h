@@ -146,6 +146,10 @@ class Engine {
                                    const wire::Address& src, const wire::Address& dst, std::uint32_t now);
   std::vector<Action> on_client_request(const wire::Packet& p, const wire::Address& src, const wire::Address& dst,
                                         std::uint32_t now);
+  // The packet's MAC (it has one) under the session key of (src, dst, its
+  // key ID, cookie).
+  bool mac_verifies(const wire::Packet& p, wire::ByteView bytes, const wire::Address& src, const wire::Address& dst,
+                    std::uint32_t cookie) const;
   const wire::AutoResponse* own_autokey(Association& a);
   void broadcast(Association& a, std::uint32_t now, std::vector<Action>& out);
   void poll(Association& a, std::uint32_t now, std::vector<Action>& out);
