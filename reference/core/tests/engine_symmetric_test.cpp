@@ -37,6 +37,21 @@ PeerConfig towards(const wire::Address& remote, const wire::Address& local, Peer
 
 std::uint32_t want_for(const Engine& remote) { return remote.host().status().raw | cf::kAll; }
 
+// A symmetric-active packet carrying `request`, MACed with cookie 0 as
+// anyone on the path can (digest §6.4).
+wire::Bytes active_packet(const wire::AssocRequest& request, const wire::Address& from, const wire::Address& to,
+                          std::uint32_t key_id) {
+  wire::Packet p;
+  p.header.mode = 1;
+  p.fields.push_back(request.to_field());
+  const auto sk = crypto::session_key(from, to, key_id, 0);
+  wire::Writer w;
+  (void)p.header.serialize(w);
+  for (const auto& ef : p.fields) (void)ef.serialize(w);
+  p.mac = wire::Mac{key_id, crypto::mac_digest(sk.key, w.take())};
+  return *p.serialize();
+}
+
 TEST(SymmetricPeers, TwoActivePeersCompleteAndShareOneCookie) {
   Engine a(peer_host("a", "peera", "apw", 31));
   Engine b(peer_host("b", "peerb", "bpw", 32));
@@ -151,16 +166,7 @@ TEST(SymmetricPeers, ForgedAssocRequestAndReplayedOldAutokeyValuesChangeNothing)
   // An ASSOC request from "b" with another association ID (cookie-0 MAC, anyone can make it).
   wire::AssocRequest r;
   static_cast<wire::AssocMessage&>(r) = b.host().assoc_message(before.remote_assoc + 1);
-  wire::Packet p;
-  p.header.mode = 1;
-  p.fields.push_back(r.to_field());
-  const std::uint32_t kid = 0x40000001;
-  const auto sk = crypto::session_key(peerb(), peera(), kid, 0);
-  wire::Writer w;
-  (void)p.header.serialize(w);
-  for (const auto& ef : p.fields) (void)ef.serialize(w);
-  p.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w.take())};
-  (void)a.handle_datagram(*p.serialize(), peerb(), peera(), t + 2);
+  (void)a.handle_datagram(active_packet(r, peerb(), peera(), 0x40000001), peerb(), peera(), t + 2);
   EXPECT_EQ(a.association(ida)->flags, before.flags);
   EXPECT_EQ(a.association(ida)->remote_assoc, before.remote_assoc);
   EXPECT_EQ(a.association(ida)->pcookie, before.pcookie);
@@ -260,20 +266,12 @@ TEST(SymmetricPeers, AnActivePacketWithABadMacMobilizesNoPassiveAssociation) {
   wire::AssocRequest r;
   static_cast<wire::AssocMessage&>(r) = b.host().assoc_message(4242);
   r.name = "peera@grp";
-  wire::Packet p;
-  p.header.mode = 1;
-  p.fields.push_back(r.to_field());
-  const std::uint32_t kid = 0x40000042;
-  const auto sk = crypto::session_key(peera(), peerb(), kid, 0);
-  wire::Writer w;
-  (void)p.header.serialize(w);
-  for (const auto& ef : p.fields) (void)ef.serialize(w);
-  p.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w.take())};
-  wire::Bytes bad = *p.serialize();
+  const wire::Bytes good = active_packet(r, peera(), peerb(), 0x40000042);
+  wire::Bytes bad = good;
   bad[bad.size() - 1] ^= 1;  // the last octet of the MAC's digest
   (void)b.handle_datagram(bad, peera(), peerb(), kT0 + 1);
   EXPECT_TRUE(b.associations().empty());
-  (void)b.handle_datagram(*p.serialize(), peera(), peerb(), kT0 + 2);  // the good one does
+  (void)b.handle_datagram(good, peera(), peerb(), kT0 + 2);  // the good one does
   ASSERT_EQ(b.associations().size(), 1u);
   EXPECT_EQ(b.associations()[0].remote_assoc, 4242u);
 }
@@ -291,16 +289,7 @@ TEST(SymmetricPeers, ForgedActivePeersMobilizeAtMostMaxEphemeralAssociations) {
     wire::AssocRequest r;
     static_cast<wire::AssocMessage&>(r) = b.host().assoc_message(1000u + i);  // any name will do
     r.name = "forger" + std::to_string(i) + "@grp";
-    wire::Packet p;
-    p.header.mode = 1;
-    p.fields.push_back(r.to_field());
-    const std::uint32_t kid = 0x40000000u + i;
-    const auto sk = crypto::session_key(forger, peerb(), kid, 0);
-    wire::Writer w;
-    (void)p.header.serialize(w);
-    for (const auto& ef : p.fields) (void)ef.serialize(w);
-    p.mac = wire::Mac{kid, crypto::mac_digest(sk.key, w.take())};
-    (void)b.handle_datagram(*p.serialize(), forger, peerb(), kT0 + i);
+    (void)b.handle_datagram(active_packet(r, forger, peerb(), 0x40000000u + i), forger, peerb(), kT0 + i);
   }
   EXPECT_EQ(b.associations().size(), 4u);
 }

@@ -229,10 +229,11 @@ constexpr const char* kLeapFile =
     "3644697600\t36\t# 1 Jul 2015\n"
     "3692217600\t37\t# 1 Jan 2017\n";
 
-std::string write_leapfile() {
+// A leap-seconds list in a temporary file (the caller removes it).
+std::string write_leapfile(const std::string& text = kLeapFile, const std::string& tag = "leap") {
   const auto path = std::filesystem::temp_directory_path() /
-                    ("autokeyd-leap-" + std::to_string(::getpid()) + ".list");
-  std::ofstream(path) << kLeapFile;
+                    ("autokeyd-" + tag + "-" + std::to_string(::getpid()) + ".list");
+  std::ofstream(path) << text;
   return path.string();
 }
 
@@ -326,13 +327,10 @@ TEST(LeapValues, ALeapSecondTheFileAnnouncesIsTakenWhenItsTransitionPasses) {
   // (RFC 5906 §10.5: the TAI offset now), then the host signs the new ones.
   const std::uint64_t start = static_cast<std::uint64_t>(testing::kFixtureUnix) + 2208988800ULL;
   const std::uint64_t leap = start + 30;
-  const std::string list = "#@\t4017513600\n3692217600\t37\n" + std::to_string(leap) + "\t38\n";
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("autokeyd-leap-ahead-" + std::to_string(::getpid()) + ".list");
-  std::ofstream(path) << list;
+  const std::string path =
+      write_leapfile("#@\t4017513600\n3692217600\t37\n" + std::to_string(leap) + "\t38\n", "leap-ahead");
   Network net;
-  auto s = net.start("servername", "10.123.0.1", parse(testing::server_config() + "leapfile " + path.string() + "\n"),
-                     1, 11);
+  auto s = net.start("servername", "10.123.0.1", parse(testing::server_config() + "leapfile " + path + "\n"), 1, 11);
   std::filesystem::remove(path);
   ASSERT_TRUE(s.ok()) << s.error().message;
   Daemon& server = *(*s)->daemon;
@@ -366,12 +364,9 @@ TEST(LeapFile, WarnsOfALeapSecondAtTheEndOfTheCurrentMonthOnly) {
 TEST(LeapValues, AServerWhoseListAnnouncesALeapThisMonthSaysSoInItsLeapIndicator) {
   // RFC 5905 §7.3: LI 01 in every header while a leap second is due at the
   // end of the month; the client, following it, passes the warning on.
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("autokeyd-leap-warning-" + std::to_string(::getpid()) + ".list");
-  std::ofstream(path) << "#@\t4017513600\n3692217600\t37\n4005072000\t38\n";
+  const std::string path = write_leapfile("#@\t4017513600\n3692217600\t37\n4005072000\t38\n", "leap-warning");
   Network net;  // 26 Nov 2026
-  auto s = net.start("servername", "10.123.0.1", parse(testing::server_config() + "leapfile " + path.string() + "\n"),
-                     1, 12);
+  auto s = net.start("servername", "10.123.0.1", parse(testing::server_config() + "leapfile " + path + "\n"), 1, 12);
   auto c = net.start("clientname", "10.123.0.2", parse(testing::client_config()), 1, 13);
   std::filesystem::remove(path);
   ASSERT_TRUE(s.ok()) << s.error().message;
